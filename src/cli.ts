@@ -1,0 +1,204 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { apply, reportOf } from './apply.js';
+import { BulwarkError, toBulwarkError } from './errors.js';
+import type { AnyGenerator } from './generator.js';
+import { jsonSchemaOf, parseSetPairs, parseSpecText } from './options.js';
+import { OWN_PACKAGE } from './package-root.js';
+import { hasConflicts, plan, type Plan } from './plan.js';
+import { GENERATORS, getGenerator } from './registry.js';
+import { summarize } from './report.js';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+  /** True only when both stdin and stdout are terminals: the only case bulwark prompts. */
+  readonly interactive: boolean;
+  readonly cwd: string;
+}
+
+const USAGE = `bulwark ${OWN_PACKAGE.version}: secure-by-default TypeScript scaffolding
+
+Usage:
+  bulwark                          menu of generators (in a terminal)
+  bulwark new <dir> [flags]        new service in <dir> (the app generator)
+  bulwark generate <generator> [--spec file.json | --spec -] [--set key=value ...]
+                   [--cwd dir] [--dry-run] [--json] [--yes] [--force]
+  bulwark schema <generator>       JSON Schema of a generator's options
+  bulwark list [--json]            the generators
+
+Flags:
+  --spec <file|->   options as a JSON object (- reads stdin)
+  --set key=value   one option; JSON values (true, 3000) are parsed, others are strings
+  --cwd <dir>       target directory (default: current directory)
+  --dry-run         print the unified diff of every change; write nothing
+  --json            print one JSON document on stdout and nothing else
+  --yes             take defaults and skip the confirmation (implied without a terminal)
+  --force           overwrite files you changed, keeping yours as <file>.orig
+
+Exit codes: 0 ok, 1 bug, 2 usage, 3 invalid spec or path, 4 conflict,
+5 write failed (rolled back) or target locked, 6 declined, 7 template error.
+`;
+
+const FLAGS = {
+  spec: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  cwd: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new BulwarkError('E_USAGE', (error as Error).message, { fix: 'Run "bulwark --help" for the commands and flags.' });
+  }
+}
+
+/** Runs one command line and returns the exit code; never calls process.exit. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { values, positionals } = parseFlags(argv);
+    json = values.json === true;
+    const [command, ...rest] = positionals;
+    if (values.version === true) return done(io, json ? `${JSON.stringify({ ok: true, version: OWN_PACKAGE.version })}\n` : `${OWN_PACKAGE.version}\n`);
+    if (values.help === true || command === 'help') return done(io, json ? `${JSON.stringify({ ok: true, usage: USAGE })}\n` : USAGE);
+    switch (command) {
+      case undefined:
+        // --json and --yes promise no prompt, terminal or not.
+        return await menu({ ...io, interactive: io.interactive && !json && values.yes !== true });
+      case 'list':
+        return list(io, json);
+      case 'schema':
+        io.stdout(`${JSON.stringify(jsonSchemaOf(getGenerator(one(rest, 'schema <generator>'))), null, 2)}\n`);
+        return 0;
+      case 'new': {
+        const dir = one(rest, 'new <dir>');
+        return await generate(getGenerator('app'), { ...values, cwd: path.resolve(io.cwd, dir) }, io);
+      }
+      case 'generate':
+        return await generate(getGenerator(one(rest, 'generate <generator>')), values, io);
+      default:
+        throw new BulwarkError('E_USAGE', `Unknown command ${JSON.stringify(command)}.`, { fix: 'Run "bulwark --help" for the commands.' });
+    }
+  } catch (error) {
+    return fail(io, toBulwarkError(error), json);
+  }
+}
+
+function one(rest: readonly string[], usage: string): string {
+  const [value, ...extra] = rest;
+  if (value === undefined || extra.length > 0) {
+    throw new BulwarkError('E_USAGE', `Expected: bulwark ${usage}.`, { fix: 'Run "bulwark --help" for the commands.' });
+  }
+  return value;
+}
+
+function done(io: CliIo, text: string): number {
+  io.stdout(text);
+  return 0;
+}
+
+function list(io: CliIo, json: boolean): number {
+  const generators = Object.values(GENERATORS).map((g) => ({ name: g.name, description: g.description }));
+  if (json) return done(io, `${JSON.stringify({ ok: true, generators })}\n`);
+  return done(io, generators.map((g) => `${g.name.padEnd(12)} ${g.description}`).join('\n') + '\n');
+}
+
+async function menu(io: CliIo): Promise<number> {
+  if (!io.interactive) {
+    throw new BulwarkError('E_NO_TTY', 'The generator menu needs a terminal, and there is none.', {
+      fix: 'Run "bulwark generate <generator> --spec file.json" headlessly, or "bulwark list" to see the generators.',
+    });
+  }
+  const { runPlopMenu } = await import('./menu.js');
+  await runPlopMenu();
+  return 0;
+}
+
+async function readOptions(flags: Flags, io: CliIo): Promise<Record<string, unknown>> {
+  let spec: Record<string, unknown> = {};
+  if (flags.spec !== undefined) {
+    const source = flags.spec === '-' ? 'on stdin' : JSON.stringify(flags.spec);
+    let text: string;
+    try {
+      text = flags.spec === '-' ? await io.readStdin() : await readFile(path.resolve(io.cwd, flags.spec), 'utf8');
+    } catch (error) {
+      throw new BulwarkError('E_SPEC_PARSE', `Cannot read the spec ${source}: ${(error as Error).message}`, { fix: 'Check the --spec path.' });
+    }
+    spec = parseSpecText(text, source);
+  }
+  return { ...spec, ...parseSetPairs(flags.set ?? []) };
+}
+
+async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promise<number> {
+  const json = flags.json === true;
+  const target = path.resolve(io.cwd, flags.cwd ?? '.');
+  // Prompts only in a terminal, never with --json or --yes: headless runs cannot hang.
+  const prompting = io.interactive && !json && flags.yes !== true;
+  let options = await readOptions(flags, io);
+  if (prompting) {
+    const { askOptions } = await import('./interactive.js');
+    options = await askOptions(generator, options, { target });
+  }
+  const force = flags.force === true;
+  const p = await plan(generator, options, { cwd: target, force });
+  if (flags['dry-run'] === true) return dryRun(p, io, json);
+  if (hasConflicts(p)) {
+    const error = new BulwarkError('E_TARGET_CONFLICT', 'Some files were changed since bulwark wrote them; nothing was written.', {
+      issues: p.files.filter((f) => f.status === 'conflict').map((f) => ({ option: f.path, message: f.reason ?? 'conflict' })),
+      fix: 'Review with --dry-run; keep yours (do nothing), or re-run with --force to write bulwark\'s and keep yours as <file>.orig.',
+    });
+    return fail(io, error, json, p);
+  }
+  if (prompting) {
+    const { confirmPlan } = await import('./interactive.js');
+    if (!(await confirmPlan(p, io.stdout))) return fail(io, new BulwarkError('E_ABORTED', 'Nothing was written.'), json, p);
+  }
+  const result = await apply(p);
+  if (json) {
+    io.stdout(`${JSON.stringify({ ok: true, generator: p.generator, target: p.target, dryRun: false, files: result.files, manifestWritten: result.manifestWritten, errors: [] }, null, 2)}\n`);
+  } else {
+    io.stdout(summarize(result.files, p.target, false));
+  }
+  return 0;
+}
+
+function dryRun(p: Plan, io: CliIo, json: boolean): number {
+  const exitCode = hasConflicts(p) ? 4 : 0;
+  if (json) {
+    const files = p.files.map((f) => ({ ...reportOf(f), diff: f.diff }));
+    const errors = exitCode === 0 ? [] : [{ code: 'E_TARGET_CONFLICT', message: 'Some files would be in conflict.' }];
+    const doc = { ok: exitCode === 0, generator: p.generator, target: p.target, dryRun: true, files, manifestWritten: false, errors };
+    io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    for (const f of p.files) if (f.diff !== '') io.stdout(f.diff);
+    io.stdout(summarize(p.files, p.target, true));
+    io.stdout('dry run: nothing was written\n');
+  }
+  return exitCode;
+}
+
+function fail(io: CliIo, error: BulwarkError, json: boolean, p?: Plan): number {
+  if (json) {
+    const files = p?.files.map(reportOf) ?? [];
+    io.stdout(`${JSON.stringify({ ok: false, ...(p ? { generator: p.generator, target: p.target } : {}), files, errors: [error.toJSON()] }, null, 2)}\n`);
+  } else {
+    const { fix, issues } = error.details;
+    const lines = [`bulwark: ${error.code}: ${error.message}`];
+    for (const issue of issues ?? []) lines.push(`  - ${issue.option}: ${issue.message}`);
+    if (fix !== undefined) lines.push(`  fix: ${fix}`);
+    io.stderr(`${lines.join('\n')}\n`);
+  }
+  return error.exitCode;
+}

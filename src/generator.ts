@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { TsEdit } from './edit.js';
+
+/** What a generator knows about where it runs; never the wall clock. */
+export interface GeneratorContext {
+  /** Absolute path of the target directory (it may not exist yet). */
+  readonly target: string;
+}
+
+/**
+ * One file a generator wants in the target. Paths are relative to the
+ * target, with forward slashes; the engine checks them before anything else.
+ */
+export type FileIntent =
+  | { readonly kind: 'template'; readonly path: string; readonly template: string; readonly data: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'content'; readonly path: string; readonly content: string }
+  | {
+      readonly kind: 'edit';
+      readonly path: string;
+      readonly edits: readonly TsEdit[];
+      /** Content to start from when the file does not exist yet. */
+      readonly initial?: string;
+    };
+
+/**
+ * A generator: a zod options schema (the source of its JSON Schema and its
+ * prompts), a normalize step for defaults that depend on the target, and a
+ * pure function from options to file intents.
+ */
+export interface GeneratorDefinition<Schema extends z.ZodObject = z.ZodObject, Options = z.output<Schema>> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: Schema;
+  /** A minimal valid spec: documents the generator, and the meta-test and end-to-end matrix run it. */
+  readonly example: z.input<Schema>;
+  /** Fills defaults that depend on the context; throws E_SPEC_INVALID when it cannot. */
+  readonly normalize: (parsed: z.output<Schema>, context: GeneratorContext) => Options;
+  /** Defaults offered at an interactive prompt, for options whose default depends on the context. */
+  readonly promptDefaults?: (context: GeneratorContext) => Partial<Record<keyof z.output<Schema> & string, unknown>>;
+  readonly files: (options: Options, context: GeneratorContext) => readonly FileIntent[];
+}
+
+/** Keeps a generator's option types flowing from its schema to its files. */
+export function defineGenerator<Schema extends z.ZodObject, Options>(
+  definition: GeneratorDefinition<Schema, Options>,
+): GeneratorDefinition<Schema, Options> {
+  return definition;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyGenerator = GeneratorDefinition<z.ZodObject, any>;

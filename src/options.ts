@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { BulwarkError, type ErrorIssue } from './errors.js';
+import type { AnyGenerator, GeneratorContext } from './generator.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Turns `--set key=value` pairs into an options object. A value that parses
+ * as JSON (true, 3000, ["a"]) is taken as that JSON; anything else is a
+ * string. Dotted keys build nested objects.
+ */
+export function parseSetPairs(pairs: readonly string[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new BulwarkError('E_USAGE', `--set ${JSON.stringify(pair)} is not key=value.`, {
+        fix: 'Write --set name=value, for example --set name=billing-api.',
+      });
+    }
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    const segments = key.split('.');
+    let cursor: Record<string, unknown> = result;
+    segments.forEach((segment, i) => {
+      if (segment === '' || FORBIDDEN_KEYS.has(segment)) {
+        throw new BulwarkError('E_SPEC_INVALID', `--set key ${JSON.stringify(key)} is not allowed.`, { option: key });
+      }
+      if (i === segments.length - 1) {
+        cursor[segment] = parseValue(raw);
+        return;
+      }
+      const next = cursor[segment];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) cursor[segment] = {};
+      cursor = cursor[segment] as Record<string, unknown>;
+    });
+  }
+  return result;
+}
+
+function parseValue(raw: string): unknown {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'string' ? raw : value;
+  } catch {
+    return raw;
+  }
+}
+
+/** Reads a JSON spec text; refuses anything but a JSON object. */
+export function parseSpecText(text: string, source: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BulwarkError('E_SPEC_PARSE', `The spec ${source} is not valid JSON: ${(error as Error).message}`, {
+      fix: 'Pass a JSON object, for example {"name": "billing-api"}.',
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BulwarkError('E_SPEC_PARSE', `The spec ${source} must be a JSON object.`, {
+      fix: 'Pass a JSON object, for example {"name": "billing-api"}.',
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Validates raw options against a generator's schema, then normalizes them.
+ * Unknown keys are refused; every problem is reported at once, each naming
+ * its option.
+ */
+export function resolveOptions(generator: AnyGenerator, raw: unknown, context: GeneratorContext): unknown {
+  const parsed = generator.options.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap(toIssues);
+    const first = issues[0];
+    const summary = issues.map((i) => `${i.option}: ${i.message}`).join('; ');
+    throw new BulwarkError('E_SPEC_INVALID', `Invalid options for "${generator.name}": ${summary}.`, {
+      ...(first ? { option: first.option } : {}),
+      issues,
+      fix: `Run "bulwark schema ${generator.name}" to see every option, its type and its default.`,
+    });
+  }
+  return generator.normalize(parsed.data, context);
+}
+
+function toIssues(issue: z.core.$ZodIssue): ErrorIssue[] {
+  const base = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      option: base ? `${base}.${key}` : key,
+      message: 'is not an option of this generator (unknown keys are refused)',
+    }));
+  }
+  return [{ option: base || '(root)', message: issue.message }];
+}
+
+/** The JSON Schema platforms see, derived from the zod schema, never written twice. */
+export function jsonSchemaOf(generator: AnyGenerator): Record<string, unknown> {
+  return {
+    title: generator.name,
+    description: generator.description,
+    ...z.toJSONSchema(generator.options, { io: 'input' }),
+  };
+}

@@ -1,0 +1,261 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { applyTsEdits } from './edit.js';
+import { BulwarkError } from './errors.js';
+import { formatAll, loadFormatIndex } from './format.js';
+import type { AnyGenerator, FileIntent, GeneratorContext } from './generator.js';
+import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
+import { resolveOptions } from './options.js';
+import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
+import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
+import { getGenerator } from './registry.js';
+import { renderTemplate } from './render.js';
+
+export type FileStatus = 'created' | 'updated' | 'unchanged' | 'conflict';
+
+export interface PlannedFile {
+  readonly path: string;
+  readonly status: FileStatus;
+  /** Hash of the content bulwark would write (for a conflict: would have written). */
+  readonly sha256: string;
+  /** Hash of the file on disk now, when there is one. */
+  readonly previousSha256?: string;
+  readonly content: string;
+  /** Unified diff from the file on disk to the new content; empty when unchanged. */
+  readonly diff: string;
+  /** Why a file is in conflict. */
+  readonly reason?: string;
+  /** With --force: where the user's version of a conflicting file is kept. */
+  readonly keptAs?: string;
+  /** Whether the manifest records this file as bulwark's. */
+  readonly owned: boolean;
+}
+
+export interface Plan {
+  readonly generator: string;
+  readonly target: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly force: boolean;
+  readonly files: readonly PlannedFile[];
+  readonly manifest: { readonly before: string | undefined; readonly after: string };
+}
+
+export interface PlanOptions {
+  /** The target directory; it need not exist yet. */
+  readonly cwd: string;
+  /** Overwrite files the user changed, keeping their version beside as `<file>.orig`. */
+  readonly force?: boolean;
+}
+
+/**
+ * Computes everything a generator would do to a target, without writing:
+ * validated options, every file's new content (rendered, edited, formatted),
+ * its status against the disk and the manifest, and a unified diff.
+ *
+ * @example
+ * const p = await plan('app', { name: 'billing-api' }, { cwd: '../billing-api' });
+ * for (const f of p.files) console.log(f.status, f.path);
+ */
+export async function plan(generator: string | AnyGenerator, rawOptions: unknown, planOptions: PlanOptions): Promise<Plan> {
+  const definition = typeof generator === 'string' ? getGenerator(generator) : generator;
+  const target = path.resolve(planOptions.cwd);
+  const force = planOptions.force ?? false;
+  await assertTargetUsable(target);
+  await assertEngineDirSafe(target);
+  const context: GeneratorContext = { target };
+  const options = resolveOptions(definition, rawOptions, context) as Record<string, unknown>;
+  const intents = definition.files(options, context);
+  assertIntentPaths(intents);
+  await Promise.all(intents.map((intent) => assertConfined(target, intent.path)));
+
+  const [manifest, manifestText] = await Promise.all([readManifest(target), readText(target, MANIFEST_PATH)]);
+  const existing = await Promise.all(intents.map((intent) => readText(target, intent.path)));
+  const raw = await Promise.all(intents.map((intent, i) => produce(intent, existing[i])));
+  const knownClean = await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier'));
+  // An edited file that already existed is the user's: keep their formatting, change only what the edit adds.
+  const formatted = await formatAll(
+    intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '' })),
+    knownClean,
+    intents.map((intent, i) => intent.kind === 'edit' && existing[i] !== undefined),
+  );
+
+  const files: PlannedFile[] = [];
+  const claimed = new Set(intents.map((i) => i.path));
+  for (const [i, intent] of intents.entries()) {
+    files.push(...(await classify(target, intent, formatted[i] ?? '', existing[i], manifest, force, claimed)));
+  }
+
+  const next = nextManifest(manifest, definition.name, options, files);
+  return {
+    generator: definition.name,
+    target,
+    options,
+    force,
+    files,
+    manifest: { before: manifestText, after: serializeManifest(next) },
+  };
+}
+
+/** True when a plan has a conflict that stops it from being applied. */
+export function hasConflicts(p: Plan): boolean {
+  return p.files.some((f) => f.status === 'conflict');
+}
+
+async function assertTargetUsable(target: string): Promise<void> {
+  const info = await stat(target).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) {
+    throw new BulwarkError('E_TARGET_INVALID', `The target ${target} exists and is not a directory.`, {
+      fix: 'Choose a directory (it may not exist yet) as the target.',
+    });
+  }
+}
+
+function assertIntentPaths(intents: readonly FileIntent[]): void {
+  const seen = new Map<string, string>();
+  for (const intent of intents) {
+    assertSafeRelativePath(intent.path);
+    // Two names that differ only in case are one file on macOS and Windows.
+    const key = intent.path.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new BulwarkError('E_PATH_UNSAFE', `Paths "${other}" and "${intent.path}" name the same file on a case-insensitive disk.`, {
+        path: intent.path,
+        fix: 'Give each generated file a distinct name.',
+      });
+    }
+    seen.set(key, intent.path);
+  }
+}
+
+async function readText(target: string, relative: string): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(target, relative), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new BulwarkError('E_TARGET_INVALID', `${relative} cannot be read: permission denied.`, {
+        path: relative,
+        fix: `Give your user read and write access to ${relative}.`,
+      });
+    }
+    if (code === 'EISDIR') {
+      throw new BulwarkError('E_TARGET_INVALID', `${relative} is a directory where bulwark needs a file.`, {
+        path: relative,
+        fix: `Move the directory ${relative} out of the way.`,
+      });
+    }
+    throw error;
+  }
+}
+
+const templateSources = new Map<string, Promise<string>>();
+
+async function produce(intent: FileIntent, current: string | undefined): Promise<string> {
+  switch (intent.kind) {
+    case 'content':
+      return intent.content;
+    case 'template': {
+      assertSafeRelativePath(intent.template, 'template');
+      let source = templateSources.get(intent.template);
+      if (source === undefined) {
+        source = readFile(path.join(TEMPLATES_DIR, intent.template), 'utf8');
+        templateSources.set(intent.template, source);
+        source.catch(() => templateSources.delete(intent.template));
+      }
+      return renderTemplate(await source, { ...intent.data }, intent.template);
+    }
+    case 'edit': {
+      const base = current ?? intent.initial;
+      if (base === undefined) {
+        throw new BulwarkError('E_EDIT_FAILED', `${intent.path} does not exist, and the edit needs it.`, {
+          path: intent.path,
+          fix: `Run the generator that creates ${intent.path} first.`,
+        });
+      }
+      return applyTsEdits(intent.path, base, intent.edits);
+    }
+  }
+}
+
+async function classify(
+  target: string,
+  intent: FileIntent,
+  content: string,
+  current: string | undefined,
+  manifest: Manifest,
+  force: boolean,
+  claimed: Set<string>,
+): Promise<PlannedFile[]> {
+  const hash = sha256(content);
+  const filePath = intent.path;
+  if (current === undefined) {
+    return [planned({ path: filePath, status: 'created', sha256: hash, content, owned: true }, undefined)];
+  }
+  const previousSha256 = sha256(current);
+  const recorded = manifest.files[filePath]?.sha256;
+  const untouched = recorded === previousSha256;
+  if (current === content) {
+    // Identical content is adopted, whoever wrote it.
+    return [planned({ path: filePath, status: 'unchanged', sha256: hash, previousSha256, content, owned: true }, content)];
+  }
+  // Edits are meant for files the user owns; they change syntax, never content the user wrote.
+  if (intent.kind === 'edit') {
+    return [planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, owned: untouched }, current)];
+  }
+  if (untouched) {
+    return [planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, owned: true }, current)];
+  }
+  const reason = recorded === undefined ? 'exists and was not written by bulwark' : 'was changed since bulwark wrote it';
+  if (!force) {
+    return [planned({ path: filePath, status: 'conflict', sha256: hash, previousSha256, content, reason, owned: false }, current)];
+  }
+  const keptAs = await freeName(target, `${filePath}.orig`, claimed);
+  claimed.add(keptAs);
+  return [
+    planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, reason, keptAs, owned: true }, current),
+    planned({ path: keptAs, status: 'created', sha256: previousSha256, content: current, owned: false }, undefined),
+  ];
+}
+
+/** A name for the user's kept copy that neither the plan nor the disk uses. */
+async function freeName(target: string, wanted: string, claimed: Set<string>): Promise<string> {
+  let candidate = wanted;
+  for (let n = 1; claimed.has(candidate) || (await readText(target, candidate)) !== undefined; n += 1) {
+    candidate = `${wanted}.${n}`;
+  }
+  return candidate;
+}
+
+/**
+ * A planned file whose unified diff is computed when first read: a headless
+ * apply never reads it, a dry run reads every one.
+ */
+function planned(file: Omit<PlannedFile, 'diff'>, before: string | undefined): PlannedFile {
+  let diff: string | undefined;
+  return Object.defineProperty({ ...file }, 'diff', {
+    enumerable: true,
+    get: () => (diff ??= before === file.content ? '' : unifiedDiff(file.path, before, file.content)),
+  }) as PlannedFile;
+}
+
+function unifiedDiff(filePath: string, before: string | undefined, after: string): string {
+  return createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${filePath}`, `b/${filePath}`, before ?? '', after, undefined, undefined, {
+    context: 3,
+  });
+}
+
+function nextManifest(previous: Manifest, generator: string, options: Record<string, unknown>, files: readonly PlannedFile[]): Manifest {
+  const next: Manifest = {
+    manifestVersion: 1,
+    generators: { ...previous.generators, [generator]: { options: JSON.parse(JSON.stringify(options)) as Record<string, unknown> } },
+    files: { ...previous.files },
+  };
+  for (const file of files) {
+    if (file.status === 'conflict') continue;
+    if (file.owned) next.files[file.path] = { sha256: file.sha256, generator };
+    else if (file.status !== 'unchanged') Reflect.deleteProperty(next.files, file.path);
+  }
+  return next;
+}

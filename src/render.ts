@@ -1,0 +1,149 @@
+import Handlebars from 'handlebars';
+import { BulwarkError } from './errors.js';
+import { isValidIdentifier } from './paths.js';
+
+/**
+ * Template values never reach a file unescaped: a template may only print a
+ * value through a helper named for the context it lands in. A bare `{{x}}`
+ * (or a triple-stash) is refused when the template is compiled, so an option
+ * value cannot inject code whatever a template maintainer writes.
+ */
+const ESCAPERS = {
+  /** A JavaScript/TypeScript string literal, quotes included. */
+  str: (value: unknown) => jsStringLiteral(requireString(value, 'str')),
+  /** A JSON value (strings come out quoted). */
+  json: (value: unknown) => JSON.stringify(value),
+  /** A TypeScript identifier; anything else is refused, not escaped. */
+  ident: (value: unknown) => {
+    const name = requireString(value, 'ident');
+    if (!isValidIdentifier(name)) {
+      throw new BulwarkError('E_SPEC_INVALID', `${JSON.stringify(name)} is not a valid TypeScript identifier.`, {
+        fix: 'Use letters, digits, "_" or "$", not starting with a digit and not a reserved word.',
+      });
+    }
+    return name;
+  },
+  /** Plain text inside Markdown or a comment: one line, markup neutralised, never closing the comment. */
+  text: (value: unknown) => markdownText(requireString(value, 'text')),
+} as const;
+
+const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
+
+export type EscaperName = keyof typeof ESCAPERS;
+
+function requireString(value: unknown, helper: string): string {
+  if (typeof value !== 'string') {
+    throw new BulwarkError('E_TEMPLATE_INVALID', `Helper "${helper}" needs a string, got ${typeof value}.`);
+  }
+  return value;
+}
+
+export function jsStringLiteral(value: string): string {
+  // JSON.stringify escapes quotes, backslashes and controls; the rest keep
+  // a string from closing a <script>, or from ending or substituting into a
+  // template literal it is pasted in.
+  return JSON.stringify(value)
+    .replace(/\$/g, '\\u0024')
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/`/g, '\\u0060')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function markdownText(value: string): string {
+  // One line: C0/C1 controls and the line and paragraph separators that end a // comment.
+  // eslint-disable-next-line no-control-regex
+  const oneLine = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  const escaped = oneLine.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/^-/, '\\-');
+  // A "*/" would end a block comment even with its star escaped.
+  return escaped.replace(/\*\//g, '* /');
+}
+
+const env = Handlebars.create();
+// Built-ins that could print (log writes to stdout, which --json owns) or reach around the data.
+for (const builtin of ['log', 'lookup']) env.unregisterHelper(builtin);
+for (const [name, fn] of Object.entries(ESCAPERS)) {
+  env.registerHelper(name, (value: unknown) => new env.SafeString(fn(value)));
+}
+
+type HbsNode = hbs.AST.Node & { type: string };
+
+/** Walks a template's syntax tree and refuses any unescaped output. */
+function assertEscaped(source: string, templateName: string): void {
+  let ast: hbs.AST.Program;
+  try {
+    ast = env.parse(source);
+  } catch (error) {
+    throw new BulwarkError('E_TEMPLATE_INVALID', `Template ${templateName} does not parse: ${(error as Error).message}`, {
+      path: templateName,
+    });
+  }
+  const refuse = (node: hbs.AST.Node, what: string): never => {
+    throw new BulwarkError('E_TEMPLATE_INVALID', `Template ${templateName} line ${node.loc.start.line}: ${what}.`, {
+      path: templateName,
+      fix: `Print values through an escaping helper: ${Object.keys(ESCAPERS).map((h) => `{{${h} value}}`).join(', ')}.`,
+    });
+  };
+  const visit = (node: HbsNode | null | undefined): void => {
+    if (node == null) return;
+    switch (node.type) {
+      case 'Program':
+        (node as hbs.AST.Program).body.forEach((n) => { visit(n); });
+        return;
+      case 'MustacheStatement': {
+        const m = node as hbs.AST.MustacheStatement;
+        const helper = m.path.type === 'PathExpression' ? (m.path as hbs.AST.PathExpression).original : '';
+        if (!m.escaped) refuse(node, 'triple-stash output is not allowed');
+        if (!Object.hasOwn(ESCAPERS, helper) || m.params.length !== 1) refuse(node, `bare or unknown output "{{${helper}}}"`);
+        if (m.params.some((p) => p.type === 'SubExpression') || (m.hash as hbs.AST.Hash | undefined) !== undefined) {
+          refuse(node, 'sub-expressions and hash arguments are not allowed; compute the value in TypeScript');
+        }
+        return;
+      }
+      case 'BlockStatement': {
+        const b = node as hbs.AST.BlockStatement;
+        const helper = (b.path).original;
+        if (!BLOCK_HELPERS.has(helper)) refuse(node, `block helper "${helper}" is not allowed`);
+        visit(b.program);
+        visit(b.inverse);
+        return;
+      }
+      case 'PartialStatement':
+      case 'PartialBlockStatement':
+      case 'DecoratorBlock':
+      case 'Decorator':
+        refuse(node, 'partials and decorators are not allowed');
+        return;
+      default:
+        return; // content and comments
+    }
+  };
+  visit(ast);
+}
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/**
+ * Renders one template. Strict mode makes a missing value an error instead
+ * of an empty string; line endings are LF whatever the checkout; compiled
+ * templates are cached per source.
+ */
+export function renderTemplate(rawSource: string, data: Record<string, unknown>, templateName: string): string {
+  // A checkout with CRLF line endings (Windows, core.autocrlf) must not change the output.
+  const source = rawSource.replace(/\r\n?/g, '\n');
+  let template = compiled.get(source);
+  if (template === undefined) {
+    assertEscaped(source, templateName);
+    template = env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: false });
+    compiled.set(source, template);
+  }
+  try {
+    return template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  } catch (error) {
+    if (error instanceof BulwarkError) throw error;
+    throw new BulwarkError('E_TEMPLATE_INVALID', `Template ${templateName} failed: ${(error as Error).message}`, {
+      path: templateName,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../src/package-root.js';
+import { prettierOptionsFor } from '../src/prettier-options.js';
+import { GENERATORS } from '../src/registry.js';
+
+/** Every template file under a directory, relative to templates/. */
+function templatesUnder(dir: string): string[] {
+  const root = path.join(PACKAGE_ROOT, 'templates');
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(path.relative(root, full).split(path.sep).join('/'));
+    }
+  };
+  walk(path.join(root, dir));
+  return out.sort();
+}
+
+// One kebab name joins a generator's folder, templates, test, docs and registry key.
+describe.each(Object.values(GENERATORS))('generator $name is complete', (generator) => {
+  const name = generator.name;
+
+  it('has a kebab name', () => {
+    expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+  });
+
+  it.each([`generators/${name}/index.ts`, `templates/${name}`, `test/generators/${name}.test.ts`, `docs/${name}.md`])('has %s', (part) => {
+    expect(existsSync(path.join(PACKAGE_ROOT, part)), `${part} is missing`).toBe(true);
+  });
+
+  it('uses every one of its templates, and only its own', () => {
+    const context = { target: path.join(PACKAGE_ROOT, '.meta-test', 'meta-service') };
+    const options: unknown = generator.normalize(generator.options.parse(generator.example), context);
+    const used = generator
+      .files(options, context)
+      .flatMap((intent) => (intent.kind === 'template' ? [intent.template] : []))
+      .sort();
+    expect(used.every((t) => t.startsWith(`${name}/`))).toBe(true);
+    expect(templatesUnder(name)).toEqual(used);
+  });
+
+  it('keeps placeholder-free templates formatted, so the build can index them and runs skip them', async () => {
+    const prettier = await import('prettier');
+    for (const template of templatesUnder(name)) {
+      const source = readFileSync(path.join(PACKAGE_ROOT, 'templates', template), 'utf8');
+      const output = template.slice(0, -'.hbs'.length);
+      if (source.includes('{{') || (await prettier.getFileInfo(output)).inferredParser === null) continue;
+      expect(await prettier.format(source, prettierOptionsFor(output)), `${template} is not prettier-formatted`).toBe(source);
+    }
+  });
+
+  it('documents every option', () => {
+    const doc = readFileSync(path.join(PACKAGE_ROOT, 'docs', `${name}.md`), 'utf8');
+    for (const option of Object.keys(generator.options.shape)) expect(doc, `docs/${name}.md lacks "${option}"`).toContain(`\`${option}\``);
+  });
+});
+
+describe('error codes', () => {
+  it('are all documented with their exit codes', async () => {
+    const { ERROR_CODES } = await import('../src/errors.js');
+    const doc = readFileSync(path.join(PACKAGE_ROOT, 'docs', 'errors.md'), 'utf8');
+    for (const [code, { exitCode }] of Object.entries(ERROR_CODES)) {
+      expect(doc).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${exitCode}\\s*\\|`));
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { snapshot, tempDir } from '../helpers/fs.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], options: { cwd?: string; stdin?: string; interactive?: boolean } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: () => Promise.resolve(options.stdin ?? ''),
+    interactive: options.interactive ?? false,
+    cwd: options.cwd ?? process.cwd(),
+  });
+  return { code, stdout, stderr };
+}
+
+/** --json promises exactly one JSON document on stdout. */
+function json(r: Run): { ok: boolean; files: { path: string; status: string; diff?: string; keptAs?: string }[]; errors: { code: string; option?: string }[] } {
+  return JSON.parse(r.stdout) as ReturnType<typeof json>;
+}
+
+describe('bulwark CLI, headless', () => {
+  it('lists generators as JSON', async () => {
+    const r = await run(['list', '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { generators: { name: string }[] }).generators.map((g) => g.name)).toContain('app');
+  });
+
+  it.each([['--version'], ['--help']])('%s --json prints one JSON document', async (flag) => {
+    const r = await run([flag, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+  });
+
+  it.each([['--json'], ['--yes']])('bare bulwark %s never opens the menu, even in a terminal', async (flag) => {
+    const r = await run([flag, '--json'], { interactive: true });
+    expect(r.code).toBe(2);
+    expect(json(r).errors[0]?.code).toBe('E_NO_TTY');
+  });
+
+  it('prints the JSON Schema of a generator', async () => {
+    const r = await run(['schema', 'app']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } });
+  });
+
+  it.each([
+    [['generate', 'nope'], 'E_UNKNOWN_GENERATOR', 2],
+    [['generate'], 'E_USAGE', 2],
+    [['frobnicate'], 'E_USAGE', 2],
+    [['generate', 'app', '--no-such-flag'], 'E_USAGE', 2],
+    [[], 'E_NO_TTY', 2],
+  ])('%j fails with %s, exit %i', async (argv, code, exit) => {
+    const r = await run([...argv, '--json']);
+    expect(r.code).toBe(exit);
+    expect(json(r).errors[0]?.code).toBe(code);
+  });
+
+  it('refuses an unknown option before anything is written, naming it', async () => {
+    const dir = await tempDir();
+    const r = await run(['generate', 'app', '--cwd', 'svc', '--set', 'nmae=billing', '--json'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(json(r).errors[0]).toMatchObject({ code: 'E_SPEC_INVALID', option: 'nmae' });
+    expect(await snapshot(dir)).toEqual({});
+  });
+
+  it('refuses an invalid package name with the option and a fix, in human form on stderr', async () => {
+    const dir = await tempDir();
+    const r = await run(['new', 'Not A Name'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('E_SPEC_INVALID');
+    expect(r.stderr).toContain('fix: Pass a name, for example --set name="not-a-name"');
+    expect(await snapshot(dir)).toEqual({});
+  });
+
+  it('refuses a spec that is not JSON', async () => {
+    const r = await run(['generate', 'app', '--spec', '-', '--json'], { stdin: '{name: x}', cwd: await tempDir() });
+    expect(r.code).toBe(3);
+    expect(json(r).errors[0]?.code).toBe('E_SPEC_PARSE');
+  });
+
+  it('dry run: reports every file with a diff and writes nothing', async () => {
+    const dir = await tempDir();
+    const r = await run(['generate', 'app', '--cwd', 'svc', '--spec', '-', '--dry-run', '--json'], { cwd: dir, stdin: '{"name":"billing-api"}' });
+    expect(r.code).toBe(0);
+    const doc = json(r);
+    expect(doc.files.length).toBeGreaterThan(10);
+    expect(doc.files.every((f) => f.status === 'created')).toBe(true);
+    expect(doc.files.find((f) => f.path === 'package.json')?.diff).toContain('+  "name": "billing-api",');
+    expect(await snapshot(dir)).toEqual({});
+  });
+
+  it('generates, then a re-run changes nothing; an edited file is a conflict (exit 4) until --force keeps it as .orig', async () => {
+    const dir = await tempDir();
+    const target = path.join(dir, 'svc');
+    const first = await run(['new', 'svc', '--json'], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(json(first).files.every((f) => f.status === 'created')).toBe(true);
+
+    const before = await snapshot(target);
+    const second = await run(['new', 'svc', '--json'], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(json(second).files.every((f) => f.status === 'unchanged')).toBe(true);
+    expect(await snapshot(target)).toEqual(before);
+
+    await writeFile(path.join(target, 'src/app.ts'), '// mine\n');
+    const third = await run(['new', 'svc', '--set', 'name=other', '--json'], { cwd: dir });
+    expect(third.code).toBe(4);
+    expect(json(third).errors[0]?.code).toBe('E_TARGET_CONFLICT');
+    expect(json(third).files.find((f) => f.path === 'src/app.ts')?.status).toBe('conflict');
+    expect(await readFile(path.join(target, 'src/app.ts'), 'utf8')).toBe('// mine\n');
+
+    const forced = await run(['new', 'svc', '--force', '--json'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(json(forced).files.find((f) => f.path === 'src/app.ts')).toMatchObject({ status: 'updated', keptAs: 'src/app.ts.orig' });
+    expect(await readFile(path.join(target, 'src/app.ts.orig'), 'utf8')).toBe('// mine\n');
+  });
+});

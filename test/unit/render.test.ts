@@ -1,0 +1,103 @@
+import vm from 'node:vm';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderTemplate } from '../../src/render.js';
+
+describe('renderTemplate: only escaped output', () => {
+  it.each([
+    ['a bare value', 'const x = {{name}};'],
+    ['a triple-stash', 'const x = {{{str name}}};'],
+    ['an ampersand unescape', 'const x = {{& name}};'],
+    ['an unknown helper', 'const x = {{lookup this "name"}};'],
+    ['a partial', '{{> evil}}'],
+    ['an escaper with two values', '{{str name name}}'],
+    ['a custom block helper', '{{#lookup name}}x{{/lookup}}'],
+    ['a bare value inside a block', '{{#if name}}{{name}}{{/if}}'],
+    ['a sub-expression', '{{str (lookup this "name")}}'],
+    ['a logging sub-expression', '{{str (log "to stdout")}}'],
+    ['hash arguments', '{{str name x=1}}'],
+    ['an inverse section with a bare value', '{{^name}}{{name}}{{/name}}'],
+  ])('refuses %s', (_what, source) => {
+    expect(() => renderTemplate(source, { name: 'x' }, 'test.hbs')).toThrow(expect.objectContaining({ code: 'E_TEMPLATE_INVALID' }));
+  });
+
+  it('refuses a missing value instead of printing an empty string (strict mode)', () => {
+    expect(() => renderTemplate('{{str missing}}', {}, 'strict.hbs')).toThrow(expect.objectContaining({ code: 'E_TEMPLATE_INVALID' }));
+  });
+
+  it('does not reach prototype properties', () => {
+    expect(() => renderTemplate('{{str constructor}}', {}, 'proto.hbs')).toThrow();
+  });
+});
+
+describe('escapers', () => {
+  it('str: any string round-trips as a JavaScript string literal, so no value can inject code (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
+        const out = renderTemplate('module.exports = {{str v}};', { v: value }, 'str.hbs');
+        const sandbox = { module: { exports: undefined as unknown } };
+        vm.runInNewContext(out, sandbox);
+        expect(sandbox.module.exports).toBe(value);
+        expect(out).not.toMatch(/[<>`\u2028\u2029]/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('str: a classic injection stays a string', () => {
+    const attack = '"; require("child_process").execSync("id"); "';
+    const out = renderTemplate('const name = {{str v}};', { v: attack }, 'inject.hbs');
+    expect(vm.runInNewContext(`${out}; name`)).toBe(attack);
+  });
+
+  it('json: any value round-trips through JSON.parse (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
+        const out = renderTemplate('{ "name": {{json v}} }', { v: value }, 'json.hbs');
+        expect((JSON.parse(out) as { name: string }).name).toBe(value);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('text: one line, Markdown and HTML neutralised', () => {
+    const out = renderTemplate('# {{text v}}', { v: 'x\n# owned <script>[a](b)' }, 'md.hbs');
+    expect(out).toBe('# x \\# owned \\<script\\>\\[a\\]\\(b\\)');
+  });
+
+  it('ident: refuses what is not a TypeScript identifier', () => {
+    expect(renderTemplate('const {{ident v}} = 1;', { v: 'orders' }, 'id.hbs')).toBe('const orders = 1;');
+    expect(() => renderTemplate('const {{ident v}} = 1;', { v: 'a=1;evil()//' }, 'id.hbs')).toThrow(expect.objectContaining({ code: 'E_SPEC_INVALID' }));
+  });
+});
+
+describe('escapers in the contexts a template maintainer might paste them', () => {
+  it('str inside a template literal cannot substitute code', () => {
+    const sandbox: { pwned?: number; out?: string } = {};
+    const out = renderTemplate('out = `value: {{str v}}`;', { v: '${globalThis.pwned = 1}' }, 'tpl.hbs');
+    vm.runInNewContext(out, sandbox);
+    expect(sandbox.pwned).toBeUndefined();
+    expect(sandbox.out).toContain('${globalThis.pwned = 1}');
+  });
+
+  it.each([
+    ['a block comment', '/** {{text v}} */\nexport const x = 1;', "*/ import 'evil-pkg'; /*"],
+    ['a line comment', '// {{text v}}\nexport const x = 1;', "x\u2028import 'evil-pkg'"],
+  ])('text inside %s stays inside it', (_where, template, attack) => {
+    const out = renderTemplate(template, { v: attack }, 'comment.hbs');
+    // the module body is exactly what the template wrote: nothing escaped the comment
+    expect(out.split('\n').slice(1)).toEqual(['export const x = 1;']);
+    expect(out).not.toContain('*/ import');
+    expect(out).not.toMatch(/[\u2028\u2029]/);
+  });
+
+  it('refuses helper names that are Object prototype properties', () => {
+    expect(() => renderTemplate('{{toString v}}', { v: 'x' }, 'proto.hbs')).toThrow(expect.objectContaining({ code: 'E_TEMPLATE_INVALID' }));
+  });
+});
+
+describe('determinism', () => {
+  it('renders LF line endings from a CRLF checkout of a template', () => {
+    expect(renderTemplate('a\r\nb {{str v}}\r\n', { v: 'x' }, 'crlf.hbs')).toBe('a\nb "x"\n');
+  });
+});
