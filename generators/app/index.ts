@@ -1,0 +1,181 @@
+import path from 'node:path';
+import { BulwarkError } from '../../src/errors.js';
+import { PRETTIER_OPTIONS } from '../../src/format.js';
+import { defineGenerator, type FileIntent } from '../../src/generator.js';
+import { testedVersion } from '../../src/package-root.js';
+import { appOptions, packageName, type AppOptions } from './schema.js';
+
+/** Templates of the new service; dotfiles are stored without their dot (npm drops .gitignore). */
+const TEMPLATES = [
+  'README.md',
+  'SECURITY.md',
+  'THREAT_MODEL.md',
+  'drizzle.config.ts',
+  'drizzle/0000_tenants.sql',
+  'drizzle/0001_app_role.sql',
+  'drizzle/0002_audit_log.sql',
+  'drizzle/meta/0000_snapshot.json',
+  'drizzle/meta/0001_snapshot.json',
+  'drizzle/meta/0002_snapshot.json',
+  'drizzle/meta/_journal.json',
+  'env.example',
+  'eslint-rules/docs/no-allow-all-policy.md',
+  'eslint-rules/docs/no-raw-card-data.md',
+  'eslint-rules/docs/no-secret-in-prompt-or-log.md',
+  'eslint-rules/docs/no-timing-unsafe-compare.md',
+  'eslint-rules/docs/require-route-authz.md',
+  'eslint-rules/index.js',
+  'eslint-rules/no-allow-all-policy.js',
+  'eslint-rules/no-raw-card-data.js',
+  'eslint-rules/no-secret-in-prompt-or-log.js',
+  'eslint-rules/no-timing-unsafe-compare.js',
+  'eslint-rules/require-route-authz.js',
+  'eslint-rules/utils.js',
+  'eslint.config.js',
+  'github/CODEOWNERS',
+  'github/pull_request_template.md',
+  'github/workflows/ci.yml',
+  'gitignore',
+  'prettierignore',
+  'scripts/check-licenses.js',
+  'src/app.ts',
+  'src/audit/audit-log.ts',
+  'src/audit/chain.ts',
+  'src/config.ts',
+  'src/db/client.ts',
+  'src/db/schema.ts',
+  'src/db/tenant.ts',
+  'src/http/cookies.ts',
+  'src/http/cors.ts',
+  'src/http/rate-limit.ts',
+  'src/http/request-id.ts',
+  'src/http/security-headers.ts',
+  'src/http/ssrf.ts',
+  'src/routes/health.ts',
+  'src/server.ts',
+  'test/audit/audit-log.security.test.ts',
+  'test/audit/audit-log.test.ts',
+  'test/audit/chain.test.ts',
+  'test/audit/fixtures.ts',
+  'test/config.test.ts',
+  'test/db/client.test.ts',
+  'test/db/config.test.ts',
+  'test/db/rls.test.ts',
+  'test/db/tenant.test.ts',
+  'test/db/test-database.ts',
+  'test/errors.test.ts',
+  'test/eslint-rules/no-allow-all-policy.test.ts',
+  'test/eslint-rules/no-raw-card-data.test.ts',
+  'test/eslint-rules/no-secret-in-prompt-or-log.test.ts',
+  'test/eslint-rules/no-timing-unsafe-compare.test.ts',
+  'test/eslint-rules/plugin.test.ts',
+  'test/eslint-rules/require-route-authz.test.ts',
+  'test/eslint-rules/rule-tester.ts',
+  'test/eslint-rules/seeded.test.ts',
+  'test/health.test.ts',
+  'test/http/cookies.security.test.ts',
+  'test/http/cors.security.test.ts',
+  'test/http/rate-limit.security.test.ts',
+  'test/http/redaction.security.test.ts',
+  'test/http/request-id.security.test.ts',
+  'test/http/security-headers.security.test.ts',
+  'test/http/ssrf.security.test.ts',
+  'test/logging.test.ts',
+  'test/supply-chain/licenses.test.ts',
+  'test/supply-chain/threat-model.test.ts',
+  'test/supply-chain/workflow.test.ts',
+  'tsconfig.build.json',
+  'tsconfig.json',
+  'vitest.config.ts',
+] as const;
+
+const DOTFILES: Readonly<Record<string, string>> = { gitignore: '.gitignore', prettierignore: '.prettierignore', 'env.example': '.env.example' };
+
+/** Where a template lands: dotfiles and the .github/ folder are stored without their dot. */
+function outputPath(template: string): string {
+  if (template.startsWith('github/')) return `.${template}`;
+  return DOTFILES[template] ?? template;
+}
+
+const DEPENDENCIES = [
+  '@electric-sql/pglite',
+  '@fastify/cookie',
+  '@fastify/cors',
+  '@fastify/helmet',
+  '@fastify/rate-limit',
+  'drizzle-orm',
+  'fastify',
+  'ioredis',
+  'pg',
+  'zod',
+] as const;
+const DEV_DEPENDENCIES = [
+  '@eslint/js',
+  '@types/node',
+  '@types/pg',
+  'drizzle-kit',
+  'eslint',
+  'eslint-plugin-security',
+  'globals',
+  'prettier',
+  'tsx',
+  'typescript',
+  'typescript-eslint',
+  'vitest',
+  'yaml',
+] as const;
+
+export const app = defineGenerator({
+  name: 'app',
+  description: 'A new Fastify 5 service: strict TypeScript, validated config, health route, lint, format and tests.',
+  options: appOptions,
+  example: {},
+  promptDefaults: (context) => ({ name: path.basename(context.target) }),
+
+  normalize: (parsed, context): AppOptions => {
+    const name = parsed.name ?? path.basename(context.target);
+    const check = packageName.safeParse(name);
+    if (!check.success) {
+      throw new BulwarkError('E_SPEC_INVALID', `The target directory name ${JSON.stringify(name)} is not a valid npm package name, and no name was given.`, {
+        option: 'name',
+        fix: `Pass a name, for example --set name=${JSON.stringify(name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'my-service')}.`,
+      });
+    }
+    return { name };
+  },
+
+  files: (options): FileIntent[] => [
+    { kind: 'content', path: 'package.json', content: JSON.stringify(packageJson(options.name)) },
+    { kind: 'content', path: '.prettierrc.json', content: JSON.stringify(PRETTIER_OPTIONS) },
+    ...TEMPLATES.map((template): FileIntent => ({
+      kind: 'template',
+      path: outputPath(template),
+      template: `app/${template}.hbs`,
+      data: { name: options.name },
+    })),
+  ],
+});
+
+function packageJson(name: string): Record<string, unknown> {
+  const pin = (names: readonly string[]) => Object.fromEntries(names.map((dep) => [dep, testedVersion(dep)]));
+  return {
+    name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    engines: { node: '>=20.19' },
+    scripts: {
+      dev: 'tsx watch src/server.ts',
+      build: 'tsc -p tsconfig.build.json',
+      start: 'node dist/server.js',
+      typecheck: 'tsc --noEmit',
+      lint: 'eslint . && prettier --check .',
+      format: 'prettier --write .',
+      test: 'vitest run',
+      'db:generate': 'drizzle-kit generate',
+      'db:check': 'drizzle-kit check',
+    },
+    dependencies: pin(DEPENDENCIES),
+    devDependencies: pin(DEV_DEPENDENCIES),
+  };
+}

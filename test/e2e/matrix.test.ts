@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { cp, readFile, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
+import { plan } from '../../src/plan.js';
+import { snapshot, tempDir } from '../helpers/fs.js';
+
+/**
+ * The end-to-end matrix: the real CLI, headless, writes each combination to
+ * disk; then the generated repository's own type check, lint, tests and
+ * build must pass, the tests on embedded PGlite and on PostgreSQL with Redis. It runs once per test run (this file only), on
+ * bulwark's own pinned node_modules, so it needs no network.
+ */
+const MATRIX = [{ label: 'app', argv: (dir: string) => ['new', dir, '--json'] }];
+
+const BIN = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface ExecOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Text written to stdin, then closed; default: closed at once. */
+  readonly stdin?: string;
+  /** Leave stdin a pipe that nobody writes to nor closes. */
+  readonly stdinOpen?: boolean;
+}
+
+/** Runs a command without a terminal, as CI and platforms do. */
+function exec(command: string, args: string[], cwd: string, options: ExecOptions = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 180_000 });
+    if (options.stdinOpen !== true) child.stdin.end(options.stdin ?? '');
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function expectSuccess(r: Result, what: string): void {
+  expect(r.code, `${what} failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+}
+
+/** PostgreSQL for the matrix; these machines and CI run one on 127.0.0.1:5432 (trust auth). */
+const POSTGRES_URL = process.env['BULWARK_E2E_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** Redis for the shared rate-limit counters, on the same machines. */
+const REDIS_URL = process.env['BULWARK_E2E_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+// The generated repository's own scripts must not see bulwark's test settings.
+const CLEAN_ENV = { NODE_ENV: '', VITEST: '', VITEST_WORKER_ID: '', VITEST_POOL_ID: '', TEST: '' };
+
+describe.each(MATRIX)('end to end: $label', ({ argv }) => {
+  it('generates headlessly, then passes its own typecheck, lint, build and tests on PGlite and PostgreSQL; a re-run writes nothing', { timeout: 600_000 }, async () => {
+    const dir = path.join(await tempDir('bulwark-e2e-'), 'demo-service');
+    const generated = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
+    expectSuccess(generated, 'bulwark new');
+    const report = JSON.parse(generated.stdout) as { ok: boolean; files: { path: string; status: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.files.length).toBeGreaterThan(10);
+
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { name: string };
+    expect(pkg.name).toBe('demo-service');
+
+    // The CLI formats in a warm worker thread; the API in-process: both must write the same bytes.
+    const inProcess = await plan('app', {}, { cwd: dir });
+    expect(inProcess.files.filter((f) => f.status !== 'unchanged').map((f) => f.path)).toEqual([]);
+
+    const before = await snapshot(dir);
+    const again = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
+    expectSuccess(again, 'second bulwark new');
+    expect((JSON.parse(again.stdout) as typeof report).files.every((f) => f.status === 'unchanged')).toBe(true);
+    expect(await snapshot(dir)).toEqual(before);
+
+    // Dependencies come from bulwark's own pinned devDependencies: the
+    // versions written into the generated package.json are the ones tested.
+    await symlink(path.join(PACKAGE_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    for (const script of ['typecheck', 'lint', 'test', 'build']) {
+      expectSuccess(await exec('npm', ['run', script], dir, { env: CLEAN_ENV }), `npm run ${script} (embedded PGlite)`);
+    }
+    // The same suite on PostgreSQL, and rate limits counted in Redis: the generated tests create
+    // and drop a database of their own per run, and use their own Redis key prefix.
+    const onPostgres = await exec('npm', ['test'], dir, { env: { ...CLEAN_ENV, DATABASE_URL: POSTGRES_URL, REDIS_URL } });
+    expectSuccess(onPostgres, `npm test on PostgreSQL (${POSTGRES_URL}) and Redis (${REDIS_URL})`);
+
+    const badConfig = await exec(process.execPath, ['dist/server.js'], dir, { env: { ...CLEAN_ENV, PORT: 'not-a-port' } });
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toContain('PORT');
+    expect(badConfig.stderr).not.toContain('not-a-port');
+  });
+});
+
+describe('headless runs never wait for input', () => {
+  it('completes without --yes while stdin stays open and is not a terminal', { timeout: 60_000 }, async () => {
+    const dir = await tempDir('bulwark-e2e-');
+    // stdin is a pipe that is never written to nor closed, as some platforms spawn tools.
+    const result = await exec(process.execPath, [BIN, 'new', 'svc'], dir, { stdinOpen: true });
+    expectSuccess(result, 'bulwark new without a terminal');
+    expect(result.stdout).toContain('created');
+    expect(await readFile(path.join(dir, 'svc', 'package.json'), 'utf8')).toContain('"name": "svc"');
+  });
+});
+
+describe('end to end: generator', () => {
+  it('adds a generator to a copy of bulwark that then passes its type check and its tests', { timeout: 300_000 }, async () => {
+    const repo = path.join(await tempDir('bulwark-e2e-'), 'bulwark');
+    for (const part of ['src', 'generators', 'templates', 'test', 'docs', 'package.json', 'tsconfig.json', 'vitest.config.ts']) {
+      await cp(path.join(PACKAGE_ROOT, part), path.join(repo, part), { recursive: true });
+    }
+    await symlink(path.join(PACKAGE_ROOT, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+    const spec = JSON.stringify({ name: 'audit-log', description: 'Append-only audit log.' });
+    const generated = await exec(process.execPath, [BIN, 'generate', 'generator', '--cwd', repo, '--spec', '-', '--json'], repo, { stdin: spec });
+    expectSuccess(generated, 'bulwark generate generator');
+    expectSuccess(await exec(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], repo), 'tsc');
+    const vitest = path.join(repo, 'node_modules/vitest/vitest.mjs');
+    const tests = await exec(process.execPath, [vitest, 'run', '--reporter=verbose', 'test/registry.test.ts', 'test/generators/audit-log.test.ts'], repo, { env: CLEAN_ENV });
+    expectSuccess(tests, 'the new generator\'s tests');
+    // eslint-disable-next-line no-control-regex
+    const plain = tests.stdout.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(plain).toContain("generator 'audit-log' is complete");
+    expect(plain).toContain('audit-log generator (in memory)');
+  });
+});
