@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, readFile, symlink } from 'node:fs/promises';
+import { cp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
@@ -58,8 +58,38 @@ const REDIS_URL = process.env['BULWARK_E2E_REDIS_URL'] ?? 'redis://127.0.0.1:637
 // The generated repository's own scripts must not see bulwark's test settings.
 const CLEAN_ENV = { NODE_ENV: '', VITEST: '', VITEST_WORKER_ID: '', VITEST_POOL_ID: '', TEST: '' };
 
+/** One violation of each security lint rule the generated repository enables. */
+const SEEDED_RULES = [
+  'local/require-route-authz',
+  'local/no-allow-all-policy',
+  'local/no-timing-unsafe-compare',
+  'local/no-raw-card-data',
+  'local/no-secret-in-prompt-or-log',
+  'security/detect-non-literal-regexp',
+] as const;
+const SEEDED_VIOLATIONS = `import { fastify } from 'fastify';
+const app = fastify();
+app.get('/admin/users', () => []);
+export function canDeleteOrder(_actorId: string): boolean {
+  return true;
+}
+export function verify(signature: string, expected: string): boolean {
+  return signature === expected;
+}
+export interface ChargeBody {
+  readonly amount: number;
+  readonly cardNumber: string;
+}
+export function connect(password: string): void {
+  console.info(\`connecting with \${password}\`);
+}
+export function matcher(pattern: string): RegExp {
+  return new RegExp(pattern);
+}
+`;
+
 describe.each(MATRIX)('end to end: $label', ({ argv }) => {
-  it('generates headlessly, then passes its own typecheck, lint, build and tests on PGlite and PostgreSQL; a re-run writes nothing', { timeout: 600_000 }, async () => {
+  it('generates headlessly, then passes its own typecheck, lint (which fails on seeded violations), build and tests on PGlite and on PostgreSQL with Redis; a re-run writes nothing', { timeout: 600_000 }, async () => {
     const dir = path.join(await tempDir('bulwark-e2e-'), 'demo-service');
     const generated = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
     expectSuccess(generated, 'bulwark new');
@@ -86,6 +116,15 @@ describe.each(MATRIX)('end to end: $label', ({ argv }) => {
     for (const script of ['typecheck', 'lint', 'test', 'build']) {
       expectSuccess(await exec('npm', ['run', script], dir, { env: CLEAN_ENV }), `npm run ${script} (embedded PGlite)`);
     }
+    // The generated lint is not only passing but armed: one seeded violation of each security rule fails it.
+    const seeded = path.join(dir, 'src', 'seeded-violations.ts');
+    await writeFile(seeded, SEEDED_VIOLATIONS);
+    const lint = await exec('npx', ['eslint', '--format', 'json', 'src/seeded-violations.ts'], dir, { env: CLEAN_ENV });
+    await rm(seeded);
+    expect(lint.code, lint.stderr).toBe(1);
+    const fired = new Set((JSON.parse(lint.stdout) as { messages: { ruleId: string | null }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId)));
+    expect([...SEEDED_RULES].filter((rule) => !fired.has(rule))).toEqual([]);
+
     // The same suite on PostgreSQL, and rate limits counted in Redis: the generated tests create
     // and drop a database of their own per run, and use their own Redis key prefix.
     const onPostgres = await exec('npm', ['test'], dir, { env: { ...CLEAN_ENV, DATABASE_URL: POSTGRES_URL, REDIS_URL } });
