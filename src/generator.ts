@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BlockComment } from './blocks.js';
 import type { TsEdit } from './edit.js';
 
 /** What a generator knows about where it runs; never the wall clock. */
@@ -20,6 +21,22 @@ export type FileIntent =
       readonly edits: readonly TsEdit[];
       /** Content to start from when the file does not exist yet. */
       readonly initial?: string;
+    }
+  | {
+      /** A block between `bulwark:begin <id>` / `bulwark:end <id>` comments, replaced on each run; the rest is the user's. */
+      readonly kind: 'block';
+      readonly path: string;
+      readonly id: string;
+      readonly comment: BlockComment;
+      readonly content: string;
+      /** Content to start from when the file does not exist yet (default: empty). */
+      readonly initial?: string;
+    }
+  | {
+      /** Keys added to a JSON object file (such as package.json) where missing; existing values are kept. */
+      readonly kind: 'json-merge';
+      readonly path: string;
+      readonly merge: Readonly<Record<string, unknown>>;
     };
 
 /**

@@ -9,6 +9,7 @@
 export { apply, type ApplyOptions, type ApplyResult, type ApplyStep, type FileReport } from './apply.js';
 export { BulwarkError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { defineGenerator, type FileIntent, type GeneratorContext, type GeneratorDefinition } from './generator.js';
+export type { BlockComment } from './blocks.js';
 export type { TsEdit } from './edit.js';
 export { jsonSchemaOf } from './options.js';
 export { hasConflicts, plan, type FileStatus, type Plan, type PlannedFile, type PlanOptions } from './plan.js';

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { ensureBlock, mergeJson } from './blocks.js';
 import { applyTsEdits } from './edit.js';
 import { BulwarkError } from './errors.js';
 import { formatAll, loadFormatIndex } from './format.js';
@@ -176,6 +177,17 @@ async function produce(intent: FileIntent, current: string | undefined): Promise
       }
       return applyTsEdits(intent.path, base, intent.edits);
     }
+    case 'block':
+      return ensureBlock(intent.path, current ?? intent.initial ?? '', intent.id, intent.comment, intent.content);
+    case 'json-merge': {
+      if (current === undefined) {
+        throw new BulwarkError('E_EDIT_FAILED', `${intent.path} does not exist, and the generator adds to it.`, {
+          path: intent.path,
+          fix: `Run this generator in a service that has ${intent.path} (bulwark new <dir> writes one).`,
+        });
+      }
+      return mergeJson(intent.path, current, intent.merge);
+    }
   }
 }
 
@@ -200,8 +212,8 @@ async function classify(
     // Identical content is adopted, whoever wrote it.
     return [planned({ path: filePath, status: 'unchanged', sha256: hash, previousSha256, content, owned: true }, content)];
   }
-  // Edits are meant for files the user owns; they change syntax, never content the user wrote.
-  if (intent.kind === 'edit') {
+  // Edits, blocks and merges are meant for files the user owns; they add, never change what the user wrote.
+  if (intent.kind !== 'template' && intent.kind !== 'content') {
     return [planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, owned: untouched }, current)];
   }
   if (untouched) {

@@ -84,6 +84,7 @@ const TEMPLATES = [
   'test/http/ssrf.security.test.ts',
   'test/logging.test.ts',
   'test/route-schemas.ts',
+  'test/setup-env.ts',
   'test/supply-chain/licenses.test.ts',
   'test/supply-chain/threat-model.test.ts',
   'test/supply-chain/workflow.test.ts',
