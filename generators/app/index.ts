@@ -47,6 +47,7 @@ const TEMPLATES = [
   'src/db/tenant.ts',
   'src/http/cookies.ts',
   'src/http/cors.ts',
+  'src/http/principal.ts',
   'src/http/rate-limit.ts',
   'src/http/request-id.ts',
   'src/http/route-contract.ts',
