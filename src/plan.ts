@@ -84,7 +84,7 @@ export async function plan(generator: string | AnyGenerator, rawOptions: unknown
   const files: PlannedFile[] = [];
   const claimed = new Set(intents.map((i) => i.path));
   for (const [i, intent] of intents.entries()) {
-    files.push(...(await classify(target, intent, formatted[i] ?? '', existing[i], manifest, force, claimed)));
+    files.push(...(await classify(target, definition.name, intent, formatted[i] ?? '', existing[i], manifest, force, claimed)));
   }
 
   const next = nextManifest(manifest, definition.name, options, files);
@@ -193,6 +193,7 @@ async function produce(intent: FileIntent, current: string | undefined): Promise
 
 async function classify(
   target: string,
+  generator: string,
   intent: FileIntent,
   content: string,
   current: string | undefined,
@@ -207,6 +208,7 @@ async function classify(
   }
   const previousSha256 = sha256(current);
   const recorded = manifest.files[filePath]?.sha256;
+  const lastWriter = manifest.files[filePath]?.generator;
   const untouched = recorded === previousSha256;
   if (current === content) {
     // Identical content is adopted, whoever wrote it.
@@ -216,10 +218,16 @@ async function classify(
   if (intent.kind !== 'template' && intent.kind !== 'content') {
     return [planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, owned: untouched }, current)];
   }
-  if (untouched) {
+  // Another generator (a module) added to this file since: rewriting it would silently drop that.
+  if (untouched && (lastWriter === undefined || lastWriter === generator)) {
     return [planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, owned: true }, current)];
   }
-  const reason = recorded === undefined ? 'exists and was not written by bulwark' : 'was changed since bulwark wrote it';
+  const reason =
+    recorded === undefined
+      ? 'exists and was not written by bulwark'
+      : untouched
+        ? `has additions by the ${String(lastWriter)} generator; rewriting it would drop them (run ${String(lastWriter)} again after --force)`
+        : 'was changed since bulwark wrote it';
   if (!force) {
     return [planned({ path: filePath, status: 'conflict', sha256: hash, previousSha256, content, reason, owned: false }, current)];
   }

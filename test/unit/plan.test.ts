@@ -1,6 +1,8 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineGenerator } from '../../src/generator.js';
 import { apply } from '../../src/apply.js';
 import { MANIFEST_PATH, sha256 } from '../../src/manifest.js';
 import { plan } from '../../src/plan.js';
@@ -123,5 +125,38 @@ describe('formatting', () => {
       files: () => [{ kind: 'content', path: 'src/x.ts', content: 'export const = ;' }],
     });
     await expect(plan(broken, {}, { cwd: await tempDir() })).rejects.toMatchObject({ code: 'E_TEMPLATE_INVALID', details: { path: 'src/x.ts' } });
+  });
+});
+
+/** A module that adds a block to a file another generator wrote. */
+const moduleGenerator = defineGenerator({
+  name: 'module',
+  description: 'Adds a block to a.txt.',
+  options: z.strictObject({ line: z.string().default('module line').describe('The block.') }),
+  example: {},
+  normalize: (parsed) => parsed,
+  files: (options) => [{ kind: 'block', path: 'a.txt', id: 'module', comment: 'hash', content: options.line }],
+});
+
+describe('files shared between a generator and a module', () => {
+  it('adds the block without a conflict, and re-running the module changes nothing', async () => {
+    const target = await tempDir();
+    await apply(await plan(fixtureGenerator, { files: ['a.txt'] }, { cwd: target }));
+    const added = await plan(moduleGenerator, {}, { cwd: target });
+    expect(added.files.find((f) => f.path === 'a.txt')?.status).toBe('updated');
+    await apply(added);
+    expect(await readFile(path.join(target, 'a.txt'), 'utf8')).toBe('hello\n\n# bulwark:begin module\nmodule line\n# bulwark:end module\n');
+    const again = await plan(moduleGenerator, {}, { cwd: target });
+    expect(again.files.every((f) => f.status === 'unchanged')).toBe(true);
+  });
+
+  it('reports a conflict, naming the module, when the first generator would rewrite the file and drop the block', async () => {
+    const target = await tempDir();
+    await apply(await plan(fixtureGenerator, { files: ['a.txt'] }, { cwd: target }));
+    await apply(await plan(moduleGenerator, {}, { cwd: target }));
+    const rerun = await plan(fixtureGenerator, { files: ['a.txt'], title: 'changed' }, { cwd: target });
+    const file = rerun.files.find((f) => f.path === 'a.txt');
+    expect(file?.status).toBe('conflict');
+    expect(file?.reason).toContain('module generator');
   });
 });
