@@ -1,10 +1,11 @@
 import { app } from '../generators/app/index.js';
 import { generator } from '../generators/generator/index.js';
+import { rbac } from '../generators/rbac/index.js';
 import { BulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
 
 /** `bulwark generate generator` appends new generators here. */
-const ALL: readonly AnyGenerator[] = [app, generator];
+const ALL: readonly AnyGenerator[] = [app, generator, rbac];
 
 /**
  * Every generator bulwark offers, by its kebab name. The same name joins its

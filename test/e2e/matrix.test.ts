@@ -12,7 +12,10 @@ import { snapshot, tempDir } from '../helpers/fs.js';
  * build must pass, the tests on embedded PGlite and on PostgreSQL with Redis. It runs once per test run (this file only), on
  * bulwark's own pinned node_modules, so it needs no network.
  */
-const MATRIX = [{ label: 'app', argv: (dir: string) => ['new', dir, '--json'] }];
+const MATRIX = [
+  { label: 'app', modules: [] },
+  { label: 'app + rbac', modules: ['rbac'] },
+] as const satisfies readonly { label: string; modules: readonly string[] }[];
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
 
@@ -88,7 +91,8 @@ export function matcher(pattern: string): RegExp {
 }
 `;
 
-describe.each(MATRIX)('end to end: $label', ({ argv }) => {
+describe.each(MATRIX)('end to end: $label', ({ modules }) => {
+  const argv = (dir: string) => ['new', dir, '--json'];
   it('generates headlessly, then passes its own typecheck, lint (which fails on seeded violations), build and tests on PGlite and on PostgreSQL with Redis; a re-run writes nothing', { timeout: 600_000 }, async () => {
     const dir = path.join(await tempDir('bulwark-e2e-'), 'demo-service');
     const generated = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
@@ -109,6 +113,15 @@ describe.each(MATRIX)('end to end: $label', ({ argv }) => {
     expectSuccess(again, 'second bulwark new');
     expect((JSON.parse(again.stdout) as typeof report).files.every((f) => f.status === 'unchanged')).toBe(true);
     expect(await snapshot(dir)).toEqual(before);
+
+    // Feature modules join the service, headless, each with its example spec; a re-run changes nothing.
+    for (const module of modules) {
+      const added = await exec(process.execPath, [BIN, 'generate', module, '--cwd', dir, '--json'], PACKAGE_ROOT);
+      expectSuccess(added, `bulwark generate ${module}`);
+      const rerun = await exec(process.execPath, [BIN, 'generate', module, '--cwd', dir, '--json'], PACKAGE_ROOT);
+      expectSuccess(rerun, `second bulwark generate ${module}`);
+      expect((JSON.parse(rerun.stdout) as typeof report).files.filter((f) => f.status !== 'unchanged')).toEqual([]);
+    }
 
     // Dependencies come from bulwark's own pinned devDependencies: the
     // versions written into the generated package.json are the ones tested.

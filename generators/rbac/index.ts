@@ -1,0 +1,200 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { BulwarkError } from '../../src/errors.js';
+import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
+import { testedVersion } from '../../src/package-root.js';
+import { assertSafeRelativePath } from '../../src/paths.js';
+import { cedarPolicies, cedarSchema, compile, permissionsHtml, permissionsJson, permissionsMarkdown, permissionsModule } from './compile.js';
+import { rbacOptions, type RbacOptions } from './schema.js';
+import { permissionSpec, semanticIssues, starterSpec, type PermissionSpec } from './spec.js';
+
+const TEMPLATES = [
+  'drizzle/rbac/0000_role_assignments.sql',
+  'drizzle/rbac/meta/_journal.json',
+  'src/authz/config.ts',
+  'src/authz/guard.ts',
+  'src/authz/policy.ts',
+  'src/authz/roles.ts',
+  'test/authz/cedar.test.ts',
+  'test/authz/drift.test.ts',
+  'test/authz/guard.security.test.ts',
+  'test/authz/matrix.test.ts',
+  'test/authz/requests.ts',
+  'test/authz/roles.security.test.ts',
+] as const;
+
+const DEV_DEPENDENCIES = ['@cedar-policy/cedar-wasm', 'fast-check', 'yaml'] as const;
+
+export const rbac = defineGenerator({
+  name: 'rbac',
+  description: 'Permission spec to typed policy, fail-closed route guards, permission map and Cedar files, in an existing service.',
+  options: rbacOptions,
+  example: {},
+
+  normalize: (parsed, context): RbacOptions => {
+    if (parsed.permissions !== undefined) {
+      assertValid(parsed.permissions, 'permissions', undefined);
+      return { spec: parsed.spec, written: parsed.permissions, permissions: parsed.permissions, writeSpec: true };
+    }
+    const existing = readSpecFile(context, parsed.spec);
+    if (existing !== undefined) {
+      const result = permissionSpec.safeParse(existing);
+      if (!result.success) {
+        throw invalid(
+          parsed.spec,
+          result.error.issues.map((issue) => ({ option: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+        );
+      }
+      assertValid(result.data, '', parsed.spec);
+      return { spec: parsed.spec, written: existing, permissions: result.data, writeSpec: false };
+    }
+    const starter = starterSpec(parsed.resources);
+    const permissions = permissionSpec.parse(starter);
+    assertValid(permissions, '', undefined);
+    return { spec: parsed.spec, written: starter, permissions, writeSpec: true };
+  },
+
+  files: (options): FileIntent[] => {
+    const compiled = compile(options.permissions, options.written);
+    const data = { specPath: options.spec };
+    return [
+      ...(options.writeSpec ? [{ kind: 'content' as const, path: options.spec, content: specText(options.spec, options.written) }] : []),
+      { kind: 'content', path: 'src/authz/permissions.ts', content: permissionsModule(compiled) },
+      { kind: 'content', path: 'PERMISSIONS.md', content: permissionsMarkdown(compiled) },
+      { kind: 'content', path: 'PERMISSIONS.json', content: permissionsJson(compiled) },
+      { kind: 'content', path: 'PERMISSIONS.html', content: permissionsHtml(compiled) },
+      { kind: 'content', path: 'cedar/policies.cedar', content: cedarPolicies(compiled) },
+      { kind: 'content', path: 'cedar/schema.cedarschema', content: cedarSchema(compiled) },
+      ...TEMPLATES.map((template): FileIntent => ({ kind: 'template', path: template, template: `rbac/${template}.hbs`, data })),
+      {
+        kind: 'json-merge',
+        path: 'package.json',
+        merge: { devDependencies: Object.fromEntries(DEV_DEPENDENCIES.map((dep) => [dep, testedVersion(dep)])) },
+      },
+      {
+        kind: 'edit',
+        path: 'src/app.ts',
+        edits: [
+          { op: 'ensure-import', from: './authz/guard.js', named: ['installAuthzGuard'] },
+          { op: 'ensure-import', from: './authz/config.js', named: ['loadAuthzConfig'] },
+          {
+            op: 'ensure-statement',
+            inFunction: 'buildApp',
+            statement: 'installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });',
+          },
+        ],
+      },
+      {
+        kind: 'edit',
+        path: 'src/db/client.ts',
+        edits: [
+          {
+            op: 'ensure-array-element',
+            variable: 'MIGRATIONS',
+            element: "{ folder: fileURLToPath(new URL('../../drizzle/rbac', import.meta.url)), table: '__drizzle_migrations_rbac' }",
+          },
+        ],
+      },
+      { kind: 'block', path: 'THREAT_MODEL.md', id: 'rbac', comment: 'markdown', content: THREAT_MODEL },
+      { kind: 'block', path: 'README.md', id: 'rbac', comment: 'markdown', content: readme(options.spec) },
+      { kind: 'block', path: '.env.example', id: 'rbac', comment: 'hash', content: ENV_EXAMPLE },
+      { kind: 'block', path: '.github/CODEOWNERS', id: 'rbac', comment: 'hash', content: CODEOWNERS(options.spec) },
+    ];
+  },
+});
+
+/** The spec file as text: YAML, or JSON for a .json path. */
+function specText(specPath: string, written: unknown): string {
+  if (specPath.endsWith('.json')) return `${JSON.stringify(written, null, 2)}\n`;
+  return `# The permission spec: bulwark compiles it into src/authz/permissions.ts, PERMISSIONS.* and cedar/.\n# Edit it, then run: npx bulwark generate rbac\n${stringifyYaml(written)}`;
+}
+
+function readSpecFile(context: GeneratorContext, specPath: string): unknown {
+  assertSafeRelativePath(specPath, 'spec');
+  const file = path.join(context.target, specPath);
+  if (!existsSync(file)) return undefined;
+  const real = realpathSync(file);
+  const root = realpathSync(context.target);
+  if (!real.startsWith(root + path.sep)) {
+    throw new BulwarkError('E_PATH_UNSAFE', `The spec ${specPath} resolves outside the target.`, { path: specPath, fix: 'Keep the permission spec inside the service.' });
+  }
+  const text = readFileSync(real, 'utf8');
+  try {
+    return specPath.endsWith('.json') ? (JSON.parse(text) as unknown) : (parseYaml(text, { maxAliasCount: 0 }) as unknown);
+  } catch (error) {
+    throw new BulwarkError('E_PERMISSIONS_INVALID', `${specPath} does not parse: ${(error as Error).message.split('\n')[0] ?? ''}`, {
+      path: specPath,
+      fix: `Fix the syntax of ${specPath}; "bulwark schema rbac" shows its shape under "permissions".`,
+    });
+  }
+}
+
+function assertValid(spec: PermissionSpec, base: string, file: string | undefined): void {
+  const issues = semanticIssues(spec, base);
+  if (issues.length > 0) throw invalid(file ?? 'permissions', issues);
+}
+
+function invalid(source: string, issues: { option: string; message: string }[]): BulwarkError {
+  const summary = issues.map((i) => `${i.option}: ${i.message}`).join('; ');
+  return new BulwarkError('E_PERMISSIONS_INVALID', `The permission spec ${source} is refused: ${summary}.`, {
+    ...(issues[0] === undefined ? {} : { option: issues[0].option }),
+    path: source,
+    issues,
+    fix: 'Fix each problem listed; nothing was written. "bulwark schema rbac" shows the shape of a spec.',
+  });
+}
+
+const ENV_EXAMPLE = `# development | staging | production: which roles of the permission spec exist here.
+# Unset: production. Production roles come only from the committed spec.
+APP_ENVIRONMENT=production
+`;
+
+const CODEOWNERS = (specPath: string) => `# Authorization: the spec, the compiled policy and the guard need a security review.
+/${specPath} @your-org/security
+/src/authz/ @your-org/security
+/cedar/ @your-org/security
+`;
+
+function readme(specPath: string): string {
+  return `## Authorization
+
+\`${specPath}\` is the permission spec: resources and their actions, roles, and the conditions on each
+grant (owner, attribute comparisons, MFA). \`npx bulwark generate rbac\` compiles it into
+\`src/authz/permissions.ts\` (typed, readable rules), the permission map (\`PERMISSIONS.md\`, \`.json\`,
+\`.html\`, for review) and Cedar files (\`cedar/\`). Edit the spec, run bulwark again, commit all of it:
+\`test/authz/drift.test.ts\` fails when they disagree.
+
+- Deny by default: \`policy.can(principal, action, resource)\` (\`src/authz/policy.ts\`) allows only what a
+  rule allows, within the principal's tenant unless the resource is global, and says why.
+- Every route declares \`config: { authz: { resource, action } }\` or \`config: { public: true }\`; a route
+  with neither stops the service at start-up (\`src/authz/guard.ts\`), and the lint rule
+  \`local/require-route-authz\` catches it before that. A request without a principal gets 401; one
+  whose roles grant nothing for the route gets 403 with no detail, and an audit entry.
+- Conditions on the resource itself (owner, attributes) are checked in the handler with
+  \`authorize(request, action, resource)\`, which also answers 403 and audits.
+- \`grantRole\` / \`revokeRole\` (\`src/authz/roles.ts\`) store role assignments per tenant: only someone who
+  holds every permission of a role may grant or revoke it, unknown roles are refused, every change is
+  audited, and the user's sessions are ended through the \`revokeSessions\` function you pass (the auth
+  module's). \`rolesOf\` reads a user's roles; a stored role the spec no longer has grants nothing.
+- \`APP_ENVIRONMENT\` (development, staging, production; default production) selects the roles that
+  exist; roles are compiled into the code, never read from the database or an endpoint.
+- \`test/authz/\` checks every role × resource × action with and without each condition, and that
+  Cedar (\`@cedar-policy/cedar-wasm\`) decides every one of them, and thousands of random requests,
+  the same way.
+`;
+}
+
+const THREAT_MODEL = `## Authorization (\`src/authz/\`)
+
+| STRIDE                 | Threat                                                         | Mitigation                                                                                                        | Proved by                              |
+| ---------------------- | -------------------------------------------------------------- | ----------------------------------------------------------------------------------------------------------------- | -------------------------------------- |
+| Elevation of privilege | A route ships without an authorization requirement            | Routes without \`authz\` or \`public\` stop the service at start-up: \`src/authz/guard.ts\`                            | \`test/authz/guard.security.test.ts\`   |
+| Elevation of privilege | A role does more than the spec grants, or a wildcard sneaks in | Deny by default, rules compiled from the spec, no wildcards in the spec: \`src/authz/policy.ts\`                    | \`test/authz/matrix.test.ts\`           |
+| Elevation of privilege | The policy code and the reviewed spec drift apart              | The spec's hash is in every generated file; Cedar decides the same requests: \`src/authz/permissions.ts\`            | \`test/authz/drift.test.ts\`, \`test/authz/cedar.test.ts\` |
+| Information disclosure | A user reads another tenant's resource                        | Same tenant is part of every rule for a tenant-owned resource: \`src/authz/policy.ts\`                             | \`test/authz/matrix.test.ts\`           |
+| Repudiation            | Denied attempts leave no trace                                 | Every 401/403 from the guard is audited: \`src/authz/guard.ts\`                                                   | \`test/authz/guard.security.test.ts\`   |
+| Elevation of privilege | A user grants themselves or a friend a role they do not hold    | A role can be granted or revoked only by someone holding all of it; unknown roles refused; every change audited and the user's sessions ended: \`src/authz/roles.ts\` | \`test/authz/roles.security.test.ts\` |
+| Tampering              | A role row is rewritten through SQL injection, or across tenants | \`app_user\` may insert and delete role rows, never update them; forced row-level security per tenant: \`drizzle/rbac/0000_role_assignments.sql\` | \`test/authz/roles.security.test.ts\` |
+| Elevation of privilege | A production role is changed at run time                      | Roles are frozen data compiled from the committed spec; nothing reads them from the database: \`src/authz/permissions.ts\` | \`test/authz/guard.security.test.ts\`   |
+`;
