@@ -5,7 +5,7 @@ import type { Plan } from './plan.js';
 import { summarize } from './report.js';
 
 interface FieldInfo {
-  readonly kind: 'string' | 'boolean' | 'number' | 'enum' | 'other';
+  readonly kind: 'string' | 'boolean' | 'number' | 'enum' | 'list' | 'other';
   readonly default: unknown;
   readonly choices: readonly string[];
   readonly description: string | undefined;
@@ -21,15 +21,18 @@ function fieldInfo(field: z.ZodType): FieldInfo {
     current = current.def.innerType as typeof current;
   }
   const type = current.def.type;
-  const kind = type === 'string' || type === 'boolean' || type === 'number' || type === 'enum' ? type : 'other';
+  const element = (current.def as { element?: { def: { type: string } } }).element;
+  const isStringList = type === 'array' && element?.def.type === 'string';
+  const kind = type === 'string' || type === 'boolean' || type === 'number' || type === 'enum' ? type : isStringList ? 'list' : 'other';
   const choices = kind === 'enum' ? ((current as unknown as { options: string[] }).options) : [];
   return { kind, default: defaultValue, choices, description: description ?? current.description };
 }
 
 /**
  * Asks for each option not already given, with the schema's (safe) default
- * or the generator's context default pre-filled. Options a prompt cannot
- * express (lists, objects) keep their defaults; a spec file sets them.
+ * or the generator's context default pre-filled. Lists of strings are asked
+ * as comma-separated text. Options a prompt cannot express (objects, other
+ * lists) keep their defaults; a spec file sets them.
  */
 export async function askOptions(generator: AnyGenerator, given: Record<string, unknown>, context: GeneratorContext): Promise<Record<string, unknown>> {
   const answers: Record<string, unknown> = { ...given };
@@ -63,6 +66,16 @@ export async function askOptions(generator: AnyGenerator, given: Record<string, 
           ...(typeof fallback === 'string' ? { default: fallback } : {}),
         });
         break;
+      case 'list': {
+        const split = (text: string) => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+        const text = await input({
+          message: `${message} (comma-separated)`,
+          ...(Array.isArray(fallback) ? { default: fallback.join(', ') } : {}),
+          validate: (value: string) => validate(split(value)),
+        });
+        answers[key] = split(text);
+        break;
+      }
       case 'other':
         break;
     }

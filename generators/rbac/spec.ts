@@ -190,7 +190,7 @@ export function starterSpec(resources: readonly string[]): PermissionSpecInput {
   return {
     version: 1,
     resources: Object.fromEntries(
-      resources.map((r) => [r, { description: `A ${r} owned by one tenant.`, attributes: { title: 'string' as const }, actions }]),
+      resources.map((r) => [r, { description: `Records of type ${r}, each owned by one tenant.`, attributes: { title: 'string' as const }, actions }]),
     ),
     roles: {
       auditor: {
