@@ -99,6 +99,7 @@ export async function applyTsEdits(filePath: string, source: string, edits: read
   return file.getFullText();
 }
 
+/** Code as compared for "already there": no whitespace, trailing commas, final semicolon or quote style. */
 function normalize(code: string): string {
-  return code.replace(/\s+/g, '').replace(/;$/, '').replace(/"/g, "'");
+  return code.replace(/\s+/g, '').replace(/;$/, '').replace(/"/g, "'").replace(/,([}\])])/g, '$1');
 }

@@ -74,11 +74,10 @@ export async function plan(generator: string | AnyGenerator, rawOptions: unknown
   const existing = await Promise.all(intents.map((intent) => readText(target, intent.path)));
   const raw = await Promise.all(intents.map((intent, i) => produce(intent, existing[i])));
   const knownClean = await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier'));
-  // An edited file that already existed is the user's: keep their formatting, change only what the edit adds.
   const formatted = await formatAll(
     intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '' })),
     knownClean,
-    intents.map((intent, i) => intent.kind === 'edit' && existing[i] !== undefined),
+    await ownStyle(intents, existing),
   );
 
   const files: PlannedFile[] = [];
@@ -96,6 +95,28 @@ export async function plan(generator: string | AnyGenerator, rawOptions: unknown
     files,
     manifest: { before: manifestText, after: serializeManifest(next) },
   };
+}
+
+/**
+ * For each intent, whether the file keeps its own formatting: an existing
+ * file that a TypeScript edit changes is the user's, so it is reformatted
+ * only if prettier already leaves it unchanged (as in a generated service,
+ * whose lint checks formatting); otherwise only the added lines change.
+ */
+async function ownStyle(intents: readonly FileIntent[], existing: readonly (string | undefined)[]): Promise<boolean[]> {
+  const edited = intents.map((intent, i) => intent.kind === 'edit' && existing[i] !== undefined);
+  const originals = intents.flatMap((intent, i) => (edited[i] === true ? [{ path: intent.path, content: existing[i] ?? '' }] : []));
+  if (originals.length === 0) return edited;
+  const reformatted = await formatAll(originals).catch(() => undefined);
+  if (reformatted === undefined) return edited;
+  let next = 0;
+  return edited.map((isEdited) => {
+    if (!isEdited) return false;
+    const original = originals[next];
+    const after = reformatted[next];
+    next += 1;
+    return original?.content !== after;
+  });
 }
 
 /** True when a plan has a conflict that stops it from being applied. */

@@ -68,6 +68,12 @@ describe('ensure-array-element', () => {
     expect(await applyTsEdits('src/registry.ts', once, [edit])).toBe(once);
   });
 
+  it('recognises an element already there after prettier spread it over lines with trailing commas', async () => {
+    const element: TsEdit = { op: 'ensure-array-element', variable: 'SETS', element: "{ folder: 'rbac', table: 'm_rbac' }" };
+    const formatted = "const SETS = [\n  { folder: 'app', table: 'm' },\n  {\n    folder: 'rbac',\n    table: 'm_rbac',\n  },\n];\n";
+    expect(await applyTsEdits('src/db/client.ts', formatted, [element])).toBe(formatted);
+  });
+
   it('refuses with E_EDIT_FAILED when the array is missing', async () => {
     await expect(applyTsEdits('src/registry.ts', 'export const ALL = new Set();\n', [edit])).rejects.toMatchObject({ code: 'E_EDIT_FAILED' });
   });

@@ -160,3 +160,39 @@ describe('files shared between a generator and a module', () => {
     expect(file?.reason).toContain('module generator');
   });
 });
+
+/** Appends a long element to `LIST` in list.ts. */
+const listEditor = defineGenerator({
+  name: 'list-editor',
+  description: 'Edits list.ts.',
+  options: z.strictObject({}),
+  example: {},
+  normalize: (parsed) => parsed,
+  files: () => [
+    {
+      kind: 'edit',
+      path: 'list.ts',
+      edits: [{ op: 'ensure-array-element', variable: 'LIST', element: "{ folder: 'a-rather-long-folder-name-for-this-feature-module', table: '__records_of_a_long_module_name' }" }],
+    },
+  ],
+});
+
+describe('editing a file the user owns', () => {
+  it('keeps a prettier-formatted file formatted after the edit', async () => {
+    const target = await tempDir();
+    await writeFile(path.join(target, 'list.ts'), "export const LIST: readonly object[] = [{ folder: 'x', table: 'y' }];\n");
+    const p = await plan(listEditor, {}, { cwd: target });
+    const content = p.files.find((f) => f.path === 'list.ts')?.content ?? '';
+    expect(content).toContain("  {\n    folder: 'a-rather-long-folder-name-for-this-feature-module',\n    table: '__records_of_a_long_module_name',\n  },\n");
+  });
+
+  it("keeps a file in the user's own style in that style, changing only what the edit adds", async () => {
+    const target = await tempDir();
+    const mine = 'export const LIST: readonly object[] = [{ folder: "x", table: "y" }]\n';
+    await writeFile(path.join(target, 'list.ts'), mine);
+    const p = await plan(listEditor, {}, { cwd: target });
+    const content = p.files.find((f) => f.path === 'list.ts')?.content ?? '';
+    expect(content).toContain('{ folder: "x", table: "y" }');
+    expect(content).not.toMatch(/;\n$/);
+  });
+});
