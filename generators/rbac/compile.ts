@@ -295,3 +295,82 @@ export function cedarSchema(c: CompiledSpec): string {
   out.push('');
   return out.join('\n');
 }
+
+// ---------------------------------------------------------------------------
+// Records: one table per tenant-owned resource, with forced row-level security.
+
+export const snake = (name: string): string => name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+export const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+export const recordTable = (resource: string): string => `${snake(resource)}_records`;
+
+/** The tenant-owned resource types: the ones that get a table. */
+export function ownedResources(c: CompiledSpec): string[] {
+  return Object.keys(c.spec.resources).filter((n) => c.spec.resources[n]?.global !== true);
+}
+
+export function recordsModule(c: CompiledSpec): string {
+  const drizzleType = { string: 'text', number: 'bigint', boolean: 'boolean' } as const;
+  const owned = ownedResources(c);
+  const types = new Set(owned.flatMap((n) => Object.values(c.spec.resources[n]?.attributes ?? {}).map((t) => drizzleType[t])));
+  const imports = ['pgTable', 'text', 'timestamp', 'uuid', ...types].filter((v, i, all) => all.indexOf(v) === i).sort();
+  const lines = [`// ${HEADER(c.sha256)}`, '', `import { ${imports.join(', ')} } from 'drizzle-orm/pg-core';`, ''];
+  for (const n of owned) {
+    const attributes = Object.entries(c.spec.resources[n]?.attributes ?? {});
+    lines.push(`/** ${pascal(n)} records: tenant-owned, forced row-level security (drizzle/rbac-${kebab(n)}/). */`);
+    lines.push(`export const ${n}Records = pgTable(${JSON.stringify(recordTable(n))}, {`);
+    lines.push("  id: uuid('id').primaryKey().defaultRandom(),", "  tenantId: uuid('tenant_id').notNull(),", "  ownerId: text('owner_id').notNull(),");
+    for (const [a, t] of attributes) {
+      const column = t === 'number' ? `bigint(${JSON.stringify(snake(a))}, { mode: 'number' })` : `${drizzleType[t]}(${JSON.stringify(snake(a))})`;
+      lines.push(`  ${a}: ${column}.notNull(),`);
+    }
+    lines.push("  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),", '});', '');
+  }
+  lines.push('/** The table of each tenant-owned resource type, for the generic record routes. */');
+  lines.push(`export const RECORD_TABLES = { ${owned.map((n) => `${n}: ${n}Records`).join(', ')} } as const;`, '');
+  return lines.join('\n');
+}
+
+/** The first migration of one resource's records; written once, never rewritten. */
+export function recordsMigration(resource: string, attributes: Readonly<Record<string, 'string' | 'number' | 'boolean'>>): string {
+  const sqlType = { string: 'text', number: 'bigint', boolean: 'boolean' } as const;
+  const table = recordTable(resource);
+  const columns = Object.entries(attributes).map(([a, t]) => `\t"${snake(a)}" ${sqlType[t]} NOT NULL,`);
+  const updatable = Object.keys(attributes).map((a) => `"${snake(a)}"`);
+  return [
+    `-- ${pascal(resource)} records, one tenant each. Written by bulwark when the resource first`,
+    '-- appeared in the permission spec; later changes to its attributes need a migration of',
+    '-- your own (test/authz/records.security.test.ts compares the columns with the spec).',
+    `CREATE TABLE "${table}" (`,
+    '\t"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,',
+    '\t"tenant_id" uuid NOT NULL,',
+    '\t"owner_id" text NOT NULL,',
+    ...columns,
+    '\t"created_at" timestamp with time zone DEFAULT now() NOT NULL',
+    ');',
+    '--> statement-breakpoint',
+    `CREATE INDEX "${table}_tenant" ON "${table}" USING btree ("tenant_id");`,
+    '--> statement-breakpoint',
+    `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY;`,
+    '--> statement-breakpoint',
+    `ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY;`,
+    '--> statement-breakpoint',
+    `CREATE POLICY "${table}_tenant" ON "${table}" AS PERMISSIVE FOR ALL TO public`,
+    `  USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid)`,
+    `  WITH CHECK ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);`,
+    '--> statement-breakpoint',
+    '-- Column-level: id, tenant_id, owner_id and created_at can never be changed by the app.',
+    `REVOKE ALL ON TABLE "${table}" FROM PUBLIC, app_user;`,
+    '--> statement-breakpoint',
+    `GRANT SELECT, INSERT, DELETE ON TABLE "${table}" TO app_user;`,
+    ...(updatable.length === 0 ? [] : ['--> statement-breakpoint', `GRANT UPDATE (${updatable.join(', ')}) ON TABLE "${table}" TO app_user;`]),
+    '',
+  ].join('\n');
+}
+
+export function recordsJournal(): string {
+  return `${JSON.stringify(
+    { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1735689800000, tag: '0000_records', breakpoints: true }] },
+    null,
+    2,
+  )}\n`;
+}

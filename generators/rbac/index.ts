@@ -1,11 +1,24 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { testedVersion } from '../../src/package-root.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
-import { cedarPolicies, cedarSchema, compile, permissionsHtml, permissionsJson, permissionsMarkdown, permissionsModule } from './compile.js';
+import {
+  cedarPolicies,
+  cedarSchema,
+  compile,
+  kebab,
+  ownedResources,
+  permissionsHtml,
+  permissionsJson,
+  permissionsMarkdown,
+  permissionsModule,
+  recordsJournal,
+  recordsMigration,
+  recordsModule,
+} from './compile.js';
 import { rbacOptions, type RbacOptions } from './schema.js';
 import { permissionSpec, semanticIssues, starterSpec, type PermissionSpec } from './spec.js';
 
@@ -15,11 +28,13 @@ const TEMPLATES = [
   'src/authz/config.ts',
   'src/authz/guard.ts',
   'src/authz/policy.ts',
+  'src/authz/records.ts',
   'src/authz/roles.ts',
   'test/authz/cedar.test.ts',
   'test/authz/drift.test.ts',
   'test/authz/guard.security.test.ts',
   'test/authz/matrix.test.ts',
+  'test/authz/records.security.test.ts',
   'test/authz/requests.ts',
   'test/authz/roles.security.test.ts',
 ] as const;
@@ -35,7 +50,7 @@ export const rbac = defineGenerator({
   normalize: (parsed, context): RbacOptions => {
     if (parsed.permissions !== undefined) {
       assertValid(parsed.permissions, 'permissions', undefined);
-      return { spec: parsed.spec, written: parsed.permissions, permissions: parsed.permissions, writeSpec: true };
+      return { spec: parsed.spec, written: parsed.permissions, permissions: parsed.permissions, writeSpec: true, migrated: migratedIn(context) };
     }
     const existing = readSpecFile(context, parsed.spec);
     if (existing !== undefined) {
@@ -47,12 +62,12 @@ export const rbac = defineGenerator({
         );
       }
       assertValid(result.data, '', parsed.spec);
-      return { spec: parsed.spec, written: existing, permissions: result.data, writeSpec: false };
+      return { spec: parsed.spec, written: existing, permissions: result.data, writeSpec: false, migrated: migratedIn(context) };
     }
     const starter = starterSpec(parsed.resources);
     const permissions = permissionSpec.parse(starter);
     assertValid(permissions, '', undefined);
-    return { spec: parsed.spec, written: starter, permissions, writeSpec: true };
+    return { spec: parsed.spec, written: starter, permissions, writeSpec: true, migrated: migratedIn(context) };
   },
 
   files: (options): FileIntent[] => {
@@ -66,6 +81,15 @@ export const rbac = defineGenerator({
       { kind: 'content', path: 'PERMISSIONS.html', content: permissionsHtml(compiled) },
       { kind: 'content', path: 'cedar/policies.cedar', content: cedarPolicies(compiled) },
       { kind: 'content', path: 'cedar/schema.cedarschema', content: cedarSchema(compiled) },
+      { kind: 'content', path: 'src/authz/record-tables.ts', content: recordsModule(compiled) },
+      ...ownedResources(compiled).flatMap((resource): FileIntent[] =>
+        options.migrated.includes(resource)
+          ? []
+          : [
+              { kind: 'content', path: `${recordsFolder(resource)}/0000_records.sql`, content: recordsMigration(resource, options.permissions.resources[resource]?.attributes ?? {}) },
+              { kind: 'content', path: `${recordsFolder(resource)}/meta/_journal.json`, content: recordsJournal() },
+            ],
+      ),
       ...TEMPLATES.map((template): FileIntent => ({ kind: 'template', path: template, template: `rbac/${template}.hbs`, data })),
       {
         kind: 'json-merge',
@@ -78,10 +102,16 @@ export const rbac = defineGenerator({
         edits: [
           { op: 'ensure-import', from: './authz/guard.js', named: ['installAuthzGuard'] },
           { op: 'ensure-import', from: './authz/config.js', named: ['loadAuthzConfig'] },
+          { op: 'ensure-import', from: './authz/records.js', named: ['recordRoutes'] },
           {
             op: 'ensure-statement',
             inFunction: 'buildApp',
             statement: 'installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });',
+          },
+          {
+            op: 'ensure-statement',
+            inFunction: 'buildApp',
+            statement: 'if (options.database !== undefined) recordRoutes(app, options.database.db);',
           },
         ],
       },
@@ -94,6 +124,11 @@ export const rbac = defineGenerator({
             variable: 'MIGRATIONS',
             element: "{ folder: fileURLToPath(new URL('../../drizzle/rbac', import.meta.url)), table: '__drizzle_migrations_rbac' }",
           },
+          ...ownedResources(compiled).map((resource) => ({
+            op: 'ensure-array-element' as const,
+            variable: 'MIGRATIONS',
+            element: `{ folder: fileURLToPath(new URL('../../${recordsFolder(resource)}', import.meta.url)), table: '__drizzle_migrations_rbac_${resource.toLowerCase()}' }`,
+          })),
         ],
       },
       { kind: 'block', path: 'THREAT_MODEL.md', id: 'rbac', comment: 'markdown', content: THREAT_MODEL },
@@ -103,6 +138,17 @@ export const rbac = defineGenerator({
     ];
   },
 });
+
+const recordsFolder = (resource: string) => `drizzle/rbac-${kebab(resource)}`;
+
+/** Resources whose records migration the service already has: applied migrations are never rewritten. */
+function migratedIn(context: GeneratorContext): string[] {
+  const root = path.join(context.target, 'drizzle');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((dir) => dir.startsWith('rbac-') && existsSync(path.join(root, dir, '0000_records.sql')))
+    .map((dir) => dir.slice('rbac-'.length).replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()));
+}
 
 /** The spec file as text: YAML, or JSON for a .json path. */
 function specText(specPath: string, written: unknown): string {
@@ -173,6 +219,13 @@ grant (owner, attribute comparisons, MFA). \`npx bulwark generate rbac\` compile
   whose roles grant nothing for the route gets 403 with no detail, and an audit entry.
 - Conditions on the resource itself (owner, attributes) are checked in the handler with
   \`authorize(request, action, resource)\`, which also answers 403 and audits.
+- Each tenant-owned resource gets a table (\`<resource>_records\`, \`src/authz/record-tables.ts\`) with forced
+  row-level security, and guarded routes under \`/api/records/<resource>\` (\`src/authz/records.ts\`) for
+  the spec's read, create, update and delete actions: queries run in the caller's tenant only, a
+  foreign id is a 404, bodies take only the attributes, and \`app_user\` can never change a record's
+  id, tenant or owner. Its migration (\`drizzle/rbac-<resource>/\`) is written once; when you change a
+  resource's attributes later, write a migration for it (\`test/authz/records.security.test.ts\` compares
+  the columns with the spec).
 - \`grantRole\` / \`revokeRole\` (\`src/authz/roles.ts\`) store role assignments per tenant: only someone who
   holds every permission of a role may grant or revoke it, unknown roles are refused, every change is
   audited, and the user's sessions are ended through the \`revokeSessions\` function you pass (the auth
@@ -193,6 +246,8 @@ const THREAT_MODEL = `## Authorization (\`src/authz/\`)
 | Elevation of privilege | A role does more than the spec grants, or a wildcard sneaks in | Deny by default, rules compiled from the spec, no wildcards in the spec: \`src/authz/policy.ts\`                    | \`test/authz/matrix.test.ts\`           |
 | Elevation of privilege | The policy code and the reviewed spec drift apart              | The spec's hash is in every generated file; Cedar decides the same requests: \`src/authz/permissions.ts\`            | \`test/authz/drift.test.ts\`, \`test/authz/cedar.test.ts\` |
 | Information disclosure | A user reads another tenant's resource                        | Same tenant is part of every rule for a tenant-owned resource: \`src/authz/policy.ts\`                             | \`test/authz/matrix.test.ts\`           |
+| Information disclosure | A query (or an injection) reaches another tenant's records     | Every record query runs in \`withTenant\` for the caller's tenant; forced row-level security on each records table: \`src/authz/records.ts\` | \`test/authz/records.security.test.ts\` |
+| Tampering              | A record is moved to another tenant or owner (mass assignment) | Bodies list only the resource's attributes; \`app_user\` may update only those columns: \`src/authz/records.ts\` | \`test/authz/records.security.test.ts\` |
 | Repudiation            | Denied attempts leave no trace                                 | Every 401/403 from the guard is audited: \`src/authz/guard.ts\`                                                   | \`test/authz/guard.security.test.ts\`   |
 | Elevation of privilege | A user grants themselves or a friend a role they do not hold    | A role can be granted or revoked only by someone holding all of it; unknown roles refused; every change audited and the user's sessions ended: \`src/authz/roles.ts\` | \`test/authz/roles.security.test.ts\` |
 | Tampering              | A role row is rewritten through SQL injection, or across tenants | \`app_user\` may insert and delete role rows, never update them; forced row-level security per tenant: \`drizzle/rbac/0000_role_assignments.sql\` | \`test/authz/roles.security.test.ts\` |

@@ -27,4 +27,6 @@ export interface RbacOptions {
   readonly permissions: PermissionSpec;
   /** Whether bulwark writes the spec file (new spec, or `permissions` given). */
   readonly writeSpec: boolean;
+  /** Resources whose records migration is already in the service: never rewritten. */
+  readonly migrated: readonly string[];
 }

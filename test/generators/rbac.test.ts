@@ -112,8 +112,32 @@ describe('rbac generator (in memory)', () => {
     await writeFile(specFile, edited);
     const next = await plan('rbac', {}, { cwd: target });
     const changed = next.files.filter((f) => f.status !== 'unchanged').map((f) => f.path).sort();
-    expect(changed).toStrictEqual(['PERMISSIONS.html', 'PERMISSIONS.json', 'PERMISSIONS.md', 'cedar/policies.cedar', 'cedar/schema.cedarschema', 'src/authz/permissions.ts']);
+    expect(changed).toStrictEqual([
+      'PERMISSIONS.html',
+      'PERMISSIONS.json',
+      'PERMISSIONS.md',
+      'cedar/policies.cedar',
+      'cedar/schema.cedarschema',
+      'src/authz/permissions.ts',
+      'src/authz/record-tables.ts',
+    ]);
     expect(next.files.some((f) => f.path === 'permissions.yaml')).toBe(false);
+  });
+
+  it('writes a records migration once per tenant-owned resource, and never rewrites an applied one', async () => {
+    const target = await service();
+    await apply(await plan('rbac', {}, { cwd: target }));
+    const migration = path.join(target, 'drizzle/rbac-document/0000_records.sql');
+    const before = await readFile(migration, 'utf8');
+    expect(before).toContain('FORCE ROW LEVEL SECURITY');
+    expect(before).toContain('GRANT UPDATE ("title") ON TABLE "document_records" TO app_user;');
+
+    const specFile = path.join(target, 'permissions.yaml');
+    const edited = (await readFile(specFile, 'utf8')).replace('      title: string\n', '      title: string\n      pages: number\n');
+    await writeFile(specFile, edited);
+    const next = await plan('rbac', {}, { cwd: target });
+    expect(next.files.some((f) => f.path === 'drizzle/rbac-document/0000_records.sql')).toBe(false);
+    expect(next.files.find((f) => f.path === 'src/authz/record-tables.ts')?.content).toContain("pages: bigint('pages', { mode: 'number' }).notNull()");
   });
 
   it('hashes the spec as written, so the generated drift test can recompute it from the file', () => {
