@@ -92,8 +92,10 @@ export async function applyTsEdits(filePath: string, source: string, edits: read
     const wanted = normalize(edit.statement);
     const statements = body.getStatements();
     if (statements.some((s) => normalize(s.getText()) === wanted)) continue;
-    const lastReturn = statements.findLastIndex((s) => s.getKind() === SyntaxKind.ReturnStatement);
-    const index = edit.position !== 'end' && lastReturn !== -1 ? lastReturn : statements.length;
+    // insertStatements counts standalone comments as statements: find the place in that list.
+    const withComments = body.getStatementsWithComments();
+    const lastReturn = withComments.findLastIndex((s) => s.getKind() === SyntaxKind.ReturnStatement);
+    const index = edit.position !== 'end' && lastReturn !== -1 ? lastReturn : withComments.length;
     body.insertStatements(index, edit.statement);
   }
   return file.getFullText();

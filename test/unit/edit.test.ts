@@ -26,6 +26,12 @@ describe('applyTsEdits', () => {
     expect(out.indexOf('await app.register(orders);')).toBeLessThan(out.indexOf('return app;'));
   });
 
+  it('inserts right before the return even when standalone comments come first', async () => {
+    const source = 'export function build() {\n  // one\n  setup();\n  // two\n  later();\n  return 1;\n}\n';
+    const out = await applyTsEdits('a.ts', source, [{ op: 'ensure-statement', inFunction: 'build', statement: 'added();' }]);
+    expect(out).toMatch(/later\(\);\n\s*added\(\);\n\s*return 1;/);
+  });
+
   it('is idempotent: a second run adds nothing', async () => {
     const once = await applyTsEdits('src/app.ts', APP, EDITS);
     const twice = await applyTsEdits('src/app.ts', once, EDITS);
