@@ -1,11 +1,12 @@
 import { app } from '../generators/app/index.js';
 import { generator } from '../generators/generator/index.js';
 import { rbac } from '../generators/rbac/index.js';
+import { webhooks } from '../generators/webhooks/index.js';
 import { BulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
 
 /** `bulwark generate generator` appends new generators here. */
-const ALL: readonly AnyGenerator[] = [app, generator, rbac];
+const ALL: readonly AnyGenerator[] = [app, generator, rbac, webhooks];
 
 /**
  * Every generator bulwark offers, by its kebab name. The same name joins its

@@ -1,0 +1,161 @@
+import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
+import { defineGenerator, type FileIntent } from '../../src/generator.js';
+import { testedVersion } from '../../src/package-root.js';
+import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
+
+const TEMPLATES = [
+  'drizzle/webhooks/0000_webhooks.sql',
+  'drizzle/webhooks/meta/_journal.json',
+  'src/webhooks/config.ts',
+  'src/webhooks/queue.ts',
+  'src/webhooks/routes.ts',
+  'src/webhooks/sources.ts',
+  'src/webhooks/verify.ts',
+  'test/webhooks/queue.test.ts',
+  'test/webhooks/routes.security.test.ts',
+  'test/webhooks/signing.ts',
+  'test/webhooks/verify.test.ts',
+] as const;
+
+const DEV_DEPENDENCIES = ['fast-check', 'standardwebhooks', 'stripe'] as const;
+
+/** The test-only secret every source gets in test/setup-env.ts (the Standard Webhooks test vector's). */
+const TEST_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+export const webhooks = defineGenerator({
+  name: 'webhooks',
+  description: 'Verified, replay-safe, exactly-once inbound webhook routes with a durable queue, in an existing service.',
+  options: webhooksOptions,
+  example: {},
+
+  normalize: (parsed): WebhooksOptions => {
+    const sources: WebhookSource[] = parsed.sources.map((s) => ({
+      name: s.name,
+      preset: s.preset,
+      path: s.path ?? `/webhooks/${s.name}`,
+      secretEnv: s.secretEnv ?? `WEBHOOK_SECRET_${s.name.toUpperCase().replace(/-/g, '_')}`,
+    }));
+    const issues: ErrorIssue[] = [];
+    for (const key of ['name', 'path', 'secretEnv'] as const) {
+      const seen = new Set<string>();
+      sources.forEach((s, index) => {
+        if (seen.has(s[key])) issues.push({ option: `sources.${String(index)}.${key}`, message: `repeats ${JSON.stringify(s[key])}: each source needs its own` });
+        seen.add(s[key]);
+      });
+    }
+    if (issues.length > 0) {
+      throw new BulwarkError('E_SPEC_INVALID', `Invalid options for "webhooks": ${issues.map((i) => `${i.option}: ${i.message}`).join('; ')}.`, {
+        option: issues[0]?.option ?? 'sources',
+        issues,
+        fix: 'Give each source a distinct name, path and secret variable.',
+      });
+    }
+    return { sources, toleranceSeconds: parsed.toleranceSeconds, queue: parsed.queue };
+  },
+
+  files: (options): FileIntent[] => [
+    ...TEMPLATES.map((template): FileIntent => ({
+      kind: 'template',
+      path: template,
+      template: `webhooks/${template}.hbs`,
+      data: { sources: options.sources, toleranceSeconds: options.toleranceSeconds },
+    })),
+    {
+      kind: 'json-merge',
+      path: 'package.json',
+      merge: { devDependencies: Object.fromEntries(DEV_DEPENDENCIES.map((dep) => [dep, testedVersion(dep)])) },
+    },
+    {
+      kind: 'edit',
+      path: 'src/app.ts',
+      edits: [
+        { op: 'ensure-import', from: './webhooks/routes.js', named: ['webhookRoutes'] },
+        { op: 'ensure-import', from: './webhooks/config.js', named: ['loadWebhookConfig'] },
+        {
+          op: 'ensure-statement',
+          inFunction: 'buildApp',
+          statement: 'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database });',
+        },
+      ],
+    },
+    {
+      kind: 'edit',
+      path: 'src/db/client.ts',
+      edits: [
+        {
+          op: 'ensure-array-element',
+          variable: 'MIGRATIONS',
+          element: "{ folder: fileURLToPath(new URL('../../drizzle/webhooks', import.meta.url)), table: '__drizzle_migrations_webhooks' }",
+        },
+      ],
+    },
+    {
+      kind: 'block',
+      path: 'test/setup-env.ts',
+      id: 'webhooks',
+      comment: 'slash',
+      content: options.sources.map((s) => `process.env.${s.secretEnv} ??= ${JSON.stringify(TEST_SECRET)};`).join('\n'),
+    },
+    { kind: 'block', path: '.env.example', id: 'webhooks', comment: 'hash', content: envExample(options) },
+    { kind: 'block', path: 'THREAT_MODEL.md', id: 'webhooks', comment: 'markdown', content: THREAT_MODEL },
+    { kind: 'block', path: 'README.md', id: 'webhooks', comment: 'markdown', content: readme(options) },
+    {
+      kind: 'block',
+      path: '.github/CODEOWNERS',
+      id: 'webhooks',
+      comment: 'hash',
+      content: '# Webhook verification and the queue need a security review.\n/src/webhooks/ @your-org/security\n',
+    },
+  ],
+});
+
+function envExample(options: WebhooksOptions): string {
+  const lines = options.sources.flatMap((s) => [
+    `# ${s.name} (${s.preset}) webhook secrets, comma-separated while rotating. Required: the service will not start without.`,
+    `${s.secretEnv}=`,
+  ]);
+  return [
+    ...lines,
+    '# Seconds a signed timestamp may be from now, either way (1 to 3600).',
+    `WEBHOOK_TOLERANCE_SECONDS=${String(options.toleranceSeconds)}`,
+    '',
+  ].join('\n');
+}
+
+function readme(options: WebhooksOptions): string {
+  const rows = options.sources.map((s) => `| \`${s.name}\` | ${s.preset} | \`POST ${s.path}\` | \`${s.secretEnv}\` |`);
+  return `## Webhooks
+
+| source | signature | route | secrets |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+
+Each route verifies the raw bytes before parsing them (\`src/webhooks/verify.ts\`, plain \`node:crypto\`,
+constant-time comparison), refuses timestamps more than \`WEBHOOK_TOLERANCE_SECONDS\` away in either
+direction, accepts any active secret (list several while rotating), records the event id once in
+\`webhook_inbox\` and queues it in \`webhook_jobs\` in the same transaction, and answers at once: 202 when
+queued, 200 for a duplicate, 401 for a bad signature (counted, logged without the body, audited, and
+alerted past a threshold), 413 for a body over 256 KiB. A missing or placeholder secret stops the service.
+
+The work happens in the worker: \`startWorker(db, { handlers: { <source>: async (event, tx) => ... } })\`
+from \`src/webhooks/queue.ts\` (start it next to the server). Handlers get \`event.occurredAt\`: compare it
+before overwriting state (\`isNewer\`), so an old event cannot undo a newer one. A failing handler is
+rolled back and retried with exponential backoff and jitter; after 8 attempts the event moves to
+\`webhook_dead_letters\` and \`onDeadLetter\` is called. The queue is a table taken with
+\`FOR UPDATE SKIP LOCKED\`, the same code on PGlite and PostgreSQL (pg-boss 11+ needs Node 22).
+
+\`WEBHOOK_FUZZ_RUNS\` sets how many random inputs the fuzz tests try (default 2000; run 100000 nightly).
+`;
+}
+
+const THREAT_MODEL = `## Webhooks (\`src/webhooks/\`)
+
+| STRIDE                 | Threat                                                                  | Mitigation                                                                                                     | Proved by                                    |
+| ---------------------- | ----------------------------------------------------------------------- | -------------------------------------------------------------------------------------------------------------- | -------------------------------------------- |
+| Spoofing               | Forged or unsigned deliveries                                            | HMAC or Ed25519 over the raw bytes, constant-time comparison, any active secret: \`src/webhooks/verify.ts\`      | \`test/webhooks/verify.test.ts\`              |
+| Spoofing               | The service runs with no secret, accepting anything                      | A missing or placeholder secret stops start-up: \`src/webhooks/config.ts\`                                      | \`test/webhooks/routes.security.test.ts\`     |
+| Tampering              | A body changed in transit or re-serialized                               | Verification before parsing, on the exact bytes: \`src/webhooks/routes.ts\`                                     | \`test/webhooks/verify.test.ts\`              |
+| Tampering              | A captured delivery replayed, or an old event applied after a newer one  | Timestamp tolerance both ways; event id recorded once; handlers compare event time: \`src/webhooks/queue.ts\`   | \`test/webhooks/queue.test.ts\`               |
+| Repudiation            | Failed verifications go unnoticed                                        | Counted, logged without the body, audited, alert past a threshold: \`src/webhooks/routes.ts\`                    | \`test/webhooks/routes.security.test.ts\`     |
+| Denial of service      | Huge bodies, headers with hundreds of signatures, slow handlers          | 256 KiB limit, at most 16 signatures, work done by the worker, not the request: \`src/webhooks/verify.ts\`      | \`test/webhooks/routes.security.test.ts\`     |
+`;

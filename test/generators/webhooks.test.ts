@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { apply } from '../../src/apply.js';
+import { BulwarkError } from '../../src/errors.js';
+import { plan } from '../../src/plan.js';
+import { tempDir } from '../helpers/fs.js';
+
+async function service(): Promise<string> {
+  const target = path.join(await tempDir(), 'svc');
+  await apply(await plan('app', {}, { cwd: target }));
+  return target;
+}
+
+describe('webhooks generator (in memory)', () => {
+  it('writes a route per source with its path and secret variable, and wires it into the service', async () => {
+    const sources = [
+      { name: 'stripe', preset: 'stripe' },
+      { name: 'partner-api', preset: 'standard-webhooks', path: '/hooks/partner' },
+    ];
+    const p = await plan('webhooks', { sources, toleranceSeconds: 120 }, { cwd: await service() });
+    const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
+    expect(content('src/webhooks/sources.ts')).toContain("path: '/webhooks/stripe'");
+    expect(content('src/webhooks/sources.ts')).toContain("secretEnv: 'WEBHOOK_SECRET_PARTNER_API'");
+    expect(content('src/webhooks/sources.ts')).toContain("path: '/hooks/partner'");
+    expect(content('src/webhooks/sources.ts')).toContain('DEFAULT_TOLERANCE_SECONDS = 120;');
+    expect(content('src/app.ts')).toMatch(/await webhookRoutes\(app, \{[^}]*loadWebhookConfig\(process\.env\)/);
+    expect(content('test/setup-env.ts')).toContain('process.env.WEBHOOK_SECRET_PARTNER_API ??=');
+    expect(content('.env.example')).toContain('WEBHOOK_SECRET_STRIPE=');
+    expect(content('src/db/client.ts')).toContain("'../../drizzle/webhooks'");
+  });
+
+  it.each([
+    ['a tolerance of 0', { toleranceSeconds: 0 }, 'toleranceSeconds'],
+    ['an unknown preset', { sources: [{ name: 'x', preset: 'paypal' }] }, 'sources.0.preset'],
+    ['two sources with one name', { sources: [{ name: 'a', preset: 'stripe' }, { name: 'a', preset: 'github' }] }, 'sources.1.name'],
+    ['a path that leaves the webhook routes', { sources: [{ name: 'a', preset: 'stripe', path: '../admin' }] }, 'sources.0.path'],
+  ])('refuses %s with E_SPEC_INVALID naming the option', async (_what, options, option) => {
+    const error = await plan('webhooks', options, { cwd: await service() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BulwarkError);
+    expect((error as BulwarkError).code).toBe('E_SPEC_INVALID');
+    expect((error as BulwarkError).details.option).toBe(option);
+  });
+
+  it('changes nothing when run again with the same options', async () => {
+    const target = await service();
+    await apply(await plan('webhooks', {}, { cwd: target }));
+    const again = await plan('webhooks', {}, { cwd: target });
+    expect(again.files.filter((f) => f.status !== 'unchanged').map((f) => f.path)).toStrictEqual([]);
+  });
+});
