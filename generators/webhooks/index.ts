@@ -7,10 +7,12 @@ const TEMPLATES = [
   'drizzle/webhooks/0000_webhooks.sql',
   'drizzle/webhooks/meta/_journal.json',
   'src/webhooks/config.ts',
+  'src/webhooks/outbound.ts',
   'src/webhooks/queue.ts',
   'src/webhooks/routes.ts',
   'src/webhooks/sources.ts',
   'src/webhooks/verify.ts',
+  'test/webhooks/outbound.test.ts',
   'test/webhooks/queue.test.ts',
   'test/webhooks/routes.security.test.ts',
   'test/webhooks/signing.ts',
@@ -144,6 +146,11 @@ rolled back and retried with exponential backoff and jitter; after 8 attempts th
 \`webhook_dead_letters\` and \`onDeadLetter\` is called. The queue is a table taken with
 \`FOR UPDATE SKIP LOCKED\`, the same code on PGlite and PostgreSQL (pg-boss 11+ needs Node 22).
 
+To send webhooks to customers: \`newEndpointSecret()\` when an endpoint is created (show it once), then
+\`deliver({ url, secret }, { type, payload })\` from \`src/webhooks/outbound.ts\`: signed per Standard Webhooks,
+sent through \`safeFetch\` (no private, loopback or metadata addresses, HTTPS only unless you pass
+\`fetch: { allowInsecureHttp: config.NODE_ENV === 'development' }\`), retried with backoff and jitter.
+
 \`WEBHOOK_FUZZ_RUNS\` sets how many random inputs the fuzz tests try (default 2000; run 100000 nightly).
 `;
 }
@@ -157,5 +164,6 @@ const THREAT_MODEL = `## Webhooks (\`src/webhooks/\`)
 | Tampering              | A body changed in transit or re-serialized                               | Verification before parsing, on the exact bytes: \`src/webhooks/routes.ts\`                                     | \`test/webhooks/verify.test.ts\`              |
 | Tampering              | A captured delivery replayed, or an old event applied after a newer one  | Timestamp tolerance both ways; event id recorded once; handlers compare event time: \`src/webhooks/queue.ts\`   | \`test/webhooks/queue.test.ts\`               |
 | Repudiation            | Failed verifications go unnoticed                                        | Counted, logged without the body, audited, alert past a threshold: \`src/webhooks/routes.ts\`                    | \`test/webhooks/routes.security.test.ts\`     |
+| Information disclosure | A customer's endpoint URL points inside our network (SSRF)             | Outbound deliveries go through \`safeFetch\`: private, loopback, link-local and metadata addresses refused after DNS resolution, no redirects: \`src/webhooks/outbound.ts\` | \`test/webhooks/outbound.test.ts\`            |
 | Denial of service      | Huge bodies, headers with hundreds of signatures, slow handlers          | 256 KiB limit, at most 16 signatures, work done by the worker, not the request: \`src/webhooks/verify.ts\`      | \`test/webhooks/routes.security.test.ts\`     |
 `;
