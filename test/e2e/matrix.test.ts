@@ -14,7 +14,7 @@ import { snapshot, tempDir } from '../helpers/fs.js';
  */
 const MATRIX = [
   { label: 'app', modules: [] },
-  { label: 'app + rbac + webhooks', modules: ['rbac', 'webhooks'] },
+  { label: 'app + rbac + webhooks + auth', modules: ['rbac', 'webhooks', 'auth'] },
 ] as const satisfies readonly { label: string; modules: readonly string[] }[];
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');

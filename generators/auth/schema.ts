@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const claim = z.string().regex(/^[a-zA-Z_][\w:/.-]{0,99}$/, { error: 'must be a JWT claim name, such as "tenant_id"' });
+
+export const authOptions = z.strictObject({
+  algorithms: z
+    .array(z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']))
+    .min(1)
+    .default(['RS256', 'ES256'])
+    .describe('Signing algorithms accepted on access tokens: asymmetric only (never none or HS*).'),
+  maxTokenLifetimeSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(3600)
+    .default(600)
+    .describe('Access tokens that live longer (exp - iat) are refused; AUTH_MAX_TOKEN_LIFETIME_SECONDS overrides it.'),
+  tenantClaim: claim.default('tenant_id').describe('The claim holding the tenant id (a UUID).'),
+  rolesClaim: claim.default('roles').describe('The claim holding the role names.'),
+  mfaAcrValues: z
+    .array(z.string().min(1).max(200))
+    .default([])
+    .describe('acr values your provider uses for multi-factor sign-in (amr values such as otp or hwk count anyway).'),
+});
+
+export type AuthOptions = z.output<typeof authOptions>;
