@@ -3,11 +3,15 @@ import { testedVersion } from '../../src/package-root.js';
 import { authOptions, type AuthOptions } from './schema.js';
 
 const TEMPLATES = [
+  'drizzle/auth/0000_sessions.sql',
+  'drizzle/auth/meta/_journal.json',
   'src/auth/bearer.ts',
   'src/auth/config.ts',
   'src/auth/plugin.ts',
+  'src/auth/sessions.ts',
   'test/auth/bearer.security.test.ts',
   'test/auth/config.test.ts',
+  'test/auth/sessions.security.test.ts',
 ] as const;
 
 export const auth = defineGenerator({
@@ -39,7 +43,20 @@ export const auth = defineGenerator({
       edits: [
         { op: 'ensure-import', from: './auth/plugin.js', named: ['installBearerAuth'] },
         { op: 'ensure-import', from: './auth/config.js', named: ['loadAuthConfig'] },
+        { op: 'ensure-import', from: './auth/sessions.js', named: ['installSessionAuth'] },
         { op: 'ensure-statement', inFunction: 'buildApp', statement: 'installBearerAuth(app, loadAuthConfig(process.env));' },
+        { op: 'ensure-statement', inFunction: 'buildApp', statement: 'installSessionAuth(app, options.database?.db);' },
+      ],
+    },
+    {
+      kind: 'edit',
+      path: 'src/db/client.ts',
+      edits: [
+        {
+          op: 'ensure-array-element',
+          variable: 'MIGRATIONS',
+          element: "{ folder: fileURLToPath(new URL('../../drizzle/auth', import.meta.url)), table: '__drizzle_migrations_auth' }",
+        },
       ],
     },
     {
@@ -83,6 +100,11 @@ list of asymmetric algorithms (never \`none\` or HMAC), the exact \`OIDC_ISSUER\
 \`exp\` and \`nbf\`, and a maximum lifetime. A valid token sets \`request.user\` (id from \`sub\`, tenant and
 roles from their claims, MFA from \`amr\`/\`acr\`); a bad one gets 401 at once, never an anonymous
 request. Keys are fetched over https and cached; a new \`kid\` at the provider is picked up.
+
+Browser sessions live in the database (\`src/auth/sessions.ts\`): \`createSession\` after sign-in returns a new
+random token for the \`__Host-session\` cookie (only its hash is stored), every request reads the session
+afresh (30 minutes idle, 12 hours absolute), and \`revokeUserSessions(db, { tenantId, userId, reason })\`
+ends all of a user's sessions at once: pass it to rbac's \`grantRole\`/\`revokeRole\` as \`revokeSessions\`.
 `;
 
 const THREAT_MODEL = `## Authentication (\`src/auth/\`)
@@ -93,5 +115,8 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Spoofing               | A token for another API or from another issuer                         | Exact \`iss\` and \`aud\`: \`src/auth/bearer.ts\`                                                                | \`test/auth/bearer.security.test.ts\`    |
 | Spoofing               | A stolen long-lived or expired token                                  | \`exp\`, \`nbf\` and a maximum lifetime: \`src/auth/bearer.ts\`                                                   | \`test/auth/bearer.security.test.ts\`    |
 | Tampering              | Signing keys swapped in transit                                       | https only for the issuer and the key set, except a local provider in development: \`src/auth/config.ts\`     | \`test/auth/config.test.ts\`             |
+| Spoofing               | A planted session cookie becomes a signed-in session (fixation)        | A new random token at every sign-in; unknown cookies are cleared: \`src/auth/sessions.ts\`                     | \`test/auth/sessions.security.test.ts\`  |
+| Elevation of privilege | A revoked or idle session keeps working                              | Sessions read from the database on every request; idle and absolute timeouts; one revocation point: \`src/auth/sessions.ts\` | \`test/auth/sessions.security.test.ts\`  |
+| Information disclosure | A copy of the sessions table is used to sign in                      | Only the SHA-256 of each session token is stored: \`drizzle/auth/0000_sessions.sql\`                           | \`test/auth/sessions.security.test.ts\`  |
 | Elevation of privilege | A malformed credential treated as an anonymous request                 | Any Authorization header that does not verify gets 401: \`src/auth/plugin.ts\`                               | \`test/auth/bearer.security.test.ts\`    |
 `;
