@@ -1,5 +1,5 @@
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { testedVersion } from '../../src/package-root.js';
+import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import { authOptions, type AuthOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -36,29 +36,16 @@ export const auth = defineGenerator({
         },
       },
     })),
-    { kind: 'json-merge', path: 'package.json', merge: { dependencies: { jose: testedVersion('jose') } } },
-    {
-      kind: 'edit',
-      path: 'src/app.ts',
-      edits: [
-        { op: 'ensure-import', from: './auth/plugin.js', named: ['installBearerAuth'] },
-        { op: 'ensure-import', from: './auth/config.js', named: ['loadAuthConfig'] },
-        { op: 'ensure-import', from: './auth/sessions.js', named: ['installSessionAuth'] },
-        { op: 'ensure-statement', inFunction: 'buildApp', statement: 'installBearerAuth(app, loadAuthConfig(process.env));' },
-        { op: 'ensure-statement', inFunction: 'buildApp', statement: 'installSessionAuth(app, options.database?.db);' },
+    addDependencies('dependencies', ['jose']),
+    addToBuildApp(
+      [
+        { from: './auth/plugin.js', named: ['installBearerAuth'] },
+        { from: './auth/config.js', named: ['loadAuthConfig'] },
+        { from: './auth/sessions.js', named: ['installSessionAuth'] },
       ],
-    },
-    {
-      kind: 'edit',
-      path: 'src/db/client.ts',
-      edits: [
-        {
-          op: 'ensure-array-element',
-          variable: 'MIGRATIONS',
-          element: "{ folder: fileURLToPath(new URL('../../drizzle/auth', import.meta.url)), table: '__drizzle_migrations_auth' }",
-        },
-      ],
-    },
+      ['installBearerAuth(app, loadAuthConfig(process.env));', 'installSessionAuth(app, options.database?.db);'],
+    ),
+    addMigrations([{ folder: 'drizzle/auth', table: '__drizzle_migrations_auth' }]),
     {
       kind: 'block',
       path: 'test/setup-env.ts',

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
-import { testedVersion } from '../../src/package-root.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
+import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import {
   cedarPolicies,
   cedarSchema,
@@ -91,46 +91,22 @@ export const rbac = defineGenerator({
             ],
       ),
       ...TEMPLATES.map((template): FileIntent => ({ kind: 'template', path: template, template: `rbac/${template}.hbs`, data })),
-      {
-        kind: 'json-merge',
-        path: 'package.json',
-        merge: { devDependencies: Object.fromEntries(DEV_DEPENDENCIES.map((dep) => [dep, testedVersion(dep)])) },
-      },
-      {
-        kind: 'edit',
-        path: 'src/app.ts',
-        edits: [
-          { op: 'ensure-import', from: './authz/guard.js', named: ['installAuthzGuard'] },
-          { op: 'ensure-import', from: './authz/config.js', named: ['loadAuthzConfig'] },
-          { op: 'ensure-import', from: './authz/records.js', named: ['recordRoutes'] },
-          {
-            op: 'ensure-statement',
-            inFunction: 'buildApp',
-            statement: 'installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });',
-          },
-          {
-            op: 'ensure-statement',
-            inFunction: 'buildApp',
-            statement: 'if (options.database !== undefined) recordRoutes(app, options.database.db);',
-          },
+      addDependencies('devDependencies', DEV_DEPENDENCIES),
+      addToBuildApp(
+        [
+          { from: './authz/guard.js', named: ['installAuthzGuard'] },
+          { from: './authz/config.js', named: ['loadAuthzConfig'] },
+          { from: './authz/records.js', named: ['recordRoutes'] },
         ],
-      },
-      {
-        kind: 'edit',
-        path: 'src/db/client.ts',
-        edits: [
-          {
-            op: 'ensure-array-element',
-            variable: 'MIGRATIONS',
-            element: "{ folder: fileURLToPath(new URL('../../drizzle/rbac', import.meta.url)), table: '__drizzle_migrations_rbac' }",
-          },
-          ...ownedResources(compiled).map((resource) => ({
-            op: 'ensure-array-element' as const,
-            variable: 'MIGRATIONS',
-            element: `{ folder: fileURLToPath(new URL('../../${recordsFolder(resource)}', import.meta.url)), table: '__drizzle_migrations_rbac_${resource.toLowerCase()}' }`,
-          })),
+        [
+          'installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });',
+          'if (options.database !== undefined) recordRoutes(app, options.database.db);',
         ],
-      },
+      ),
+      addMigrations([
+        { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
+        ...ownedResources(compiled).map((resource) => ({ folder: recordsFolder(resource), table: `__drizzle_migrations_rbac_${resource.toLowerCase()}` })),
+      ]),
       { kind: 'block', path: 'THREAT_MODEL.md', id: 'rbac', comment: 'markdown', content: THREAT_MODEL },
       { kind: 'block', path: 'README.md', id: 'rbac', comment: 'markdown', content: readme(options.spec) },
       { kind: 'block', path: '.env.example', id: 'rbac', comment: 'hash', content: ENV_EXAMPLE },

@@ -1,6 +1,6 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { testedVersion } from '../../src/package-root.js';
+import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -62,35 +62,15 @@ export const webhooks = defineGenerator({
       template: `webhooks/${template}.hbs`,
       data: { sources: options.sources, toleranceSeconds: options.toleranceSeconds },
     })),
-    {
-      kind: 'json-merge',
-      path: 'package.json',
-      merge: { devDependencies: Object.fromEntries(DEV_DEPENDENCIES.map((dep) => [dep, testedVersion(dep)])) },
-    },
-    {
-      kind: 'edit',
-      path: 'src/app.ts',
-      edits: [
-        { op: 'ensure-import', from: './webhooks/routes.js', named: ['webhookRoutes'] },
-        { op: 'ensure-import', from: './webhooks/config.js', named: ['loadWebhookConfig'] },
-        {
-          op: 'ensure-statement',
-          inFunction: 'buildApp',
-          statement: 'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database });',
-        },
+    addDependencies('devDependencies', DEV_DEPENDENCIES),
+    addToBuildApp(
+      [
+        { from: './webhooks/routes.js', named: ['webhookRoutes'] },
+        { from: './webhooks/config.js', named: ['loadWebhookConfig'] },
       ],
-    },
-    {
-      kind: 'edit',
-      path: 'src/db/client.ts',
-      edits: [
-        {
-          op: 'ensure-array-element',
-          variable: 'MIGRATIONS',
-          element: "{ folder: fileURLToPath(new URL('../../drizzle/webhooks', import.meta.url)), table: '__drizzle_migrations_webhooks' }",
-        },
-      ],
-    },
+      ['await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database });'],
+    ),
+    addMigrations([{ folder: 'drizzle/webhooks', table: '__drizzle_migrations_webhooks' }]),
     {
       kind: 'block',
       path: 'test/setup-env.ts',

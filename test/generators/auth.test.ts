@@ -1,15 +1,9 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/plan.js';
-import { tempDir } from '../helpers/fs.js';
+import { generatedService } from '../helpers/generators.js';
 
-async function service(): Promise<string> {
-  const target = path.join(await tempDir(), 'svc');
-  await apply(await plan('app', {}, { cwd: target }));
-  return target;
-}
+const service = generatedService;
 
 describe('auth generator (in memory)', () => {
   it('writes bearer verification with the chosen algorithms and claims, and installs it in buildApp', async () => {

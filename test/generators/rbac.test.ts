@@ -7,14 +7,9 @@ import { permissionSpec, starterSpec, type PermissionSpecInput } from '../../gen
 import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/plan.js';
-import { tempDir } from '../helpers/fs.js';
+import { generatedService } from '../helpers/generators.js';
 
-/** A generated service to run rbac in (the app's files on disk, rbac planned in memory). */
-async function service(): Promise<string> {
-  const target = path.join(await tempDir(), 'svc');
-  await apply(await plan('app', {}, { cwd: target }));
-  return target;
-}
+const service = generatedService;
 
 const INVOICES: PermissionSpecInput = {
   version: 1,

@@ -1,4 +1,8 @@
+import path from 'node:path';
 import { z } from 'zod';
+import { apply } from '../../src/apply.js';
+import { plan } from '../../src/plan.js';
+import { tempDir } from './fs.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
 
 /**
@@ -21,3 +25,10 @@ export const fixtureGenerator = defineGenerator({
         : { kind: 'content', path: file, content: `${options.title}\n` },
     ),
 });
+
+/** A service `bulwark new` wrote, on disk in a fresh temporary folder, for module generators to join. */
+export async function generatedService(): Promise<string> {
+  const target = path.join(await tempDir(), 'svc');
+  await apply(await plan('app', {}, { cwd: target }));
+  return target;
+}

@@ -1,0 +1,49 @@
+import type { FileIntent } from '../src/generator.js';
+import { testedVersion } from '../src/package-root.js';
+
+/**
+ * What every feature module (rbac, webhooks, auth) does to join a service
+ * that `bulwark new` wrote: add its pinned dependencies, register itself in
+ * `buildApp`, and register its migrations.
+ */
+
+/** Adds the packages to package.json at the versions bulwark tests them with. */
+export function addDependencies(field: 'dependencies' | 'devDependencies', names: readonly string[]): FileIntent {
+  return {
+    kind: 'json-merge',
+    path: 'package.json',
+    merge: { [field]: Object.fromEntries(names.map((name) => [name, testedVersion(name)])) },
+  };
+}
+
+/** Imports into src/app.ts and statements added to `buildApp`, before its return, in order. */
+export function addToBuildApp(
+  imports: readonly { readonly from: string; readonly named: readonly string[] }[],
+  statements: readonly string[],
+): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'src/app.ts',
+    edits: [
+      ...imports.map((i) => ({ op: 'ensure-import' as const, from: i.from, named: i.named })),
+      ...statements.map((statement) => ({ op: 'ensure-statement' as const, inFunction: 'buildApp', statement })),
+    ],
+  };
+}
+
+/**
+ * Registers migration folders (relative to the service root, such as
+ * `drizzle/webhooks`) in `MIGRATIONS` of src/db/client.ts, each with its own
+ * record table.
+ */
+export function addMigrations(sets: readonly { readonly folder: string; readonly table: string }[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'src/db/client.ts',
+    edits: sets.map((set) => ({
+      op: 'ensure-array-element' as const,
+      variable: 'MIGRATIONS',
+      element: `{ folder: fileURLToPath(new URL('../../${set.folder}', import.meta.url)), table: '${set.table}' }`,
+    })),
+  };
+}
