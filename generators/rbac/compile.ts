@@ -94,6 +94,10 @@ export function permissionsModule(c: CompiledSpec): string {
   }
   lines.push(`export type AnyResource = ${Object.keys(spec.resources).map((n) => `${pascal(n)}Resource`).join(' | ')};`);
   lines.push('export type ResourceOf<R extends ResourceType> = Extract<AnyResource, { type: R }>;', '');
+  lines.push('/** Attributes only some roles may read or write; every other attribute follows the record. */');
+  lines.push(`export const FIELD_ACCESS: Readonly<Record<string, Readonly<Record<string, { readonly read?: readonly string[]; readonly write?: readonly string[] }>>>> = ${JSON.stringify(
+    Object.fromEntries(Object.entries(spec.resources).map(([n, r]) => [n, r.fields])),
+  )};`, '');
   lines.push(`export const ROLES = ${JSON.stringify(c.roles)} as const;`);
   lines.push('export type Role = (typeof ROLES)[number];', '');
   lines.push('/** Roles whose holders must have signed in with MFA. */');

@@ -57,6 +57,16 @@ const resource = z.strictObject({
   global: z.boolean().default(false).describe('shared by every tenant: no same-tenant condition'),
   attributes: z.record(name('attribute'), attributeType).default({}),
   actions: z.array(name('action')).min(1),
+  fields: z
+    .record(
+      name('attribute'),
+      z.strictObject({
+        read: z.array(name('role')).optional().describe('only these roles see the attribute; others get the record without it'),
+        write: z.array(name('role')).optional().describe('only these roles may set the attribute; others are refused'),
+      }),
+    )
+    .default({})
+    .describe('field-level access: attributes some roles may not read or write'),
 });
 
 export const permissionSpec = z
@@ -93,6 +103,12 @@ export function semanticIssues(spec: PermissionSpec, base = ''): ErrorIssue[] {
     for (const attribute of Object.keys(res.attributes)) {
       if ((RESERVED_ATTRIBUTES as readonly string[]).includes(attribute)) {
         issues.push({ option: at(`resources.${resourceName}.attributes.${attribute}`), message: `is built in: every resource has ${RESERVED_ATTRIBUTES.join(', ')}` });
+      }
+    }
+    for (const [field, access] of Object.entries(res.fields)) {
+      if (!Object.hasOwn(res.attributes, field)) issues.push({ option: at(`resources.${resourceName}.fields.${field}`), message: `"${field}" is not an attribute of "${resourceName}"` });
+      for (const roleName of [...(access.read ?? []), ...(access.write ?? [])]) {
+        if (!Object.hasOwn(spec.roles, roleName)) issues.push({ option: at(`resources.${resourceName}.fields.${field}`), message: `names the unknown role "${roleName}"` });
       }
     }
     const seen = new Set<string>();
@@ -190,7 +206,15 @@ export function starterSpec(resources: readonly string[]): PermissionSpecInput {
   return {
     version: 1,
     resources: Object.fromEntries(
-      resources.map((r) => [r, { description: `Records of type ${r}, each owned by one tenant.`, attributes: { title: 'string' as const }, actions }]),
+      resources.map((r) => [
+        r,
+        {
+          description: `Records of type ${r}, each owned by one tenant.`,
+          attributes: { title: 'string' as const, internalNote: 'string' as const },
+          actions,
+          fields: { internalNote: { read: ['admin'], write: ['admin'] } },
+        },
+      ]),
     ),
     roles: {
       auditor: {

@@ -125,7 +125,7 @@ describe('rbac generator (in memory)', () => {
     const migration = path.join(target, 'drizzle/rbac-document/0000_records.sql');
     const before = await readFile(migration, 'utf8');
     expect(before).toContain('FORCE ROW LEVEL SECURITY');
-    expect(before).toContain('GRANT UPDATE ("title") ON TABLE "document_records" TO app_user;');
+    expect(before).toContain('GRANT UPDATE ("title", "internal_note") ON TABLE "document_records" TO app_user;');
 
     const specFile = path.join(target, 'permissions.yaml');
     const edited = (await readFile(specFile, 'utf8')).replace('      title: string\n', '      title: string\n      pages: number\n');
