@@ -9,10 +9,27 @@ import { testedVersion } from '../src/package-root.js';
 
 /** Adds the packages to package.json at the versions bulwark tests them with. */
 export function addDependencies(field: 'dependencies' | 'devDependencies', names: readonly string[]): FileIntent {
+  return addToPackageJson({ [field]: names });
+}
+
+/**
+ * Everything a module adds to package.json, in one intent (a file takes one
+ * merge per generator): pinned dependencies and scripts.
+ */
+export function addToPackageJson(additions: {
+  readonly dependencies?: readonly string[];
+  readonly devDependencies?: readonly string[];
+  readonly scripts?: Readonly<Record<string, string>>;
+}): FileIntent {
+  const pinned = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, testedVersion(name)]));
   return {
     kind: 'json-merge',
     path: 'package.json',
-    merge: { [field]: Object.fromEntries(names.map((name) => [name, testedVersion(name)])) },
+    merge: {
+      ...(additions.dependencies === undefined ? {} : { dependencies: pinned(additions.dependencies) }),
+      ...(additions.devDependencies === undefined ? {} : { devDependencies: pinned(additions.devDependencies) }),
+      ...(additions.scripts === undefined ? {} : { scripts: additions.scripts }),
+    },
   };
 }
 

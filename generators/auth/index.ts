@@ -1,22 +1,33 @@
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
+import { addMigrations, addToBuildApp, addToPackageJson } from '../module.js';
 import { authOptions, type AuthOptions } from './schema.js';
 
 const TEMPLATES = [
   'drizzle/auth/0000_sessions.sql',
+  'drizzle/auth/0001_sign_in.sql',
   'drizzle/auth/meta/_journal.json',
+  'scripts/dev-idp.ts',
+  'scripts/dev.ts',
+  'src/auth/back-channel-logout.ts',
   'src/auth/bearer.ts',
   'src/auth/config.ts',
   'src/auth/plugin.ts',
+  'src/auth/routes.ts',
+  'src/auth/sealed.ts',
   'src/auth/sessions.ts',
+  'src/auth/sign-in-config.ts',
+  'src/auth/sign-in.ts',
+  'src/auth/step-up.ts',
   'test/auth/bearer.security.test.ts',
   'test/auth/config.test.ts',
   'test/auth/sessions.security.test.ts',
+  'test/auth/sign-in.security.test.ts',
+  'test/auth/step-up.security.test.ts',
 ] as const;
 
 export const auth = defineGenerator({
   name: 'auth',
-  description: 'Authentication against an OpenID Connect provider, in an existing service: verified bearer access tokens (first part).',
+  description: 'Sign-in with an OpenID Connect provider (PKCE, server-side sessions, token rotation, MFA by role, step-up) and verified bearer tokens, in an existing service.',
   options: authOptions,
   example: {},
   normalize: (parsed): AuthOptions => parsed,
@@ -34,16 +45,32 @@ export const auth = defineGenerator({
           rolesClaim: options.rolesClaim,
           mfaAcrValues: options.mfaAcrValues,
         },
+        signInDefaults: { mfaRoles: options.mfaRoles, mfaAcrValues: options.mfaAcrValues },
+        tenantClaim: options.tenantClaim,
+        rolesClaim: options.rolesClaim,
       },
     })),
-    addDependencies('dependencies', ['jose']),
+    addToPackageJson({
+      dependencies: ['jose', 'openid-client'],
+      devDependencies: ['oidc-provider', '@types/oidc-provider'],
+      scripts: { dev: 'tsx scripts/dev.ts' },
+    }),
     addToBuildApp(
       [
         { from: './auth/plugin.js', named: ['installBearerAuth'] },
         { from: './auth/config.js', named: ['loadAuthConfig'] },
         { from: './auth/sessions.js', named: ['installSessionAuth'] },
+        { from: './auth/routes.js', named: ['installSignIn'] },
+        { from: './auth/sign-in-config.js', named: ['loadSignInConfig'] },
+        { from: './auth/step-up.js', named: ['installStepUp'] },
       ],
-      ['installBearerAuth(app, loadAuthConfig(process.env));', 'installSessionAuth(app, options.database?.db);'],
+      [
+        'installBearerAuth(app, loadAuthConfig(process.env));',
+        'installSessionAuth(app, options.database?.db);',
+        'const signInConfig = loadSignInConfig(process.env);',
+        'installStepUp(app, signInConfig.mfaAcrValues);',
+        'installSignIn(app, options.database?.db, loadAuthConfig(process.env), signInConfig);',
+      ],
     ),
     addMigrations([{ folder: 'drizzle/auth', table: '__drizzle_migrations_auth' }]),
     {
@@ -55,6 +82,11 @@ export const auth = defineGenerator({
         "process.env.OIDC_ISSUER ??= 'https://id.example.test/';",
         "process.env.OIDC_JWKS_URI ??= 'https://id.example.test/jwks';",
         "process.env.OIDC_AUDIENCE ??= 'https://api.example.test';",
+        "process.env.OIDC_CLIENT_ID ??= 'test-service';",
+        "process.env.OIDC_CLIENT_SECRET ??= 'test-client-secret-0123456789';",
+        "process.env.OIDC_REDIRECT_URI ??= 'http://127.0.0.1:3000/auth/callback';",
+        '// A fixed key for test runs only; production needs its own (openssl rand -base64 32).',
+        "process.env.AUTH_TOKEN_KEY ??= 'dGVzdC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcy0hISE=';",
       ].join('\n'),
     },
     { kind: 'block', path: '.env.example', id: 'auth', comment: 'hash', content: ENV_EXAMPLE(options) },
@@ -77,6 +109,13 @@ OIDC_JWKS_URI=
 OIDC_AUDIENCE=
 # Access tokens that live longer than this are refused (60 to 3600).
 AUTH_MAX_TOKEN_LIFETIME_SECONDS=${String(options.maxTokenLifetimeSeconds)}
+# This service as a client of the provider; the redirect URI exactly as registered there.
+OIDC_CLIENT_ID=
+OIDC_CLIENT_SECRET=
+OIDC_REDIRECT_URI=https://your-service.example/auth/callback
+OIDC_POST_LOGOUT_REDIRECT_URI=
+# Seals the provider's tokens in the sessions table: openssl rand -base64 32
+AUTH_TOKEN_KEY=
 `;
 
 const README = `## Authentication
@@ -92,6 +131,13 @@ Browser sessions live in the database (\`src/auth/sessions.ts\`): \`createSessio
 random token for the \`__Host-session\` cookie (only its hash is stored), every request reads the session
 afresh (30 minutes idle, 12 hours absolute), and \`revokeUserSessions(db, { tenantId, userId, reason })\`
 ends all of a user's sessions at once: pass it to rbac's \`grantRole\`/\`revokeRole\` as \`revokeSessions\`.
+
+Browsers sign in at \`/auth/login?returnTo=/path\` (authorization code flow with PKCE, one-time state and
+nonce, the provider's \`iss\` checked, \`src/auth/sign-in.ts\`); the provider's tokens stay on the server,
+sealed with \`AUTH_TOKEN_KEY\`, and \`SignIn.accessToken(session)\` refreshes them (rotation; a reused
+refresh token ends the session). Holders of sensitive roles (the \`mfaRoles\` option) must sign in with MFA. A risky route declares
+\`config: { stepUp: { maxAgeSeconds: 300 } }\` and gets a 401 challenge for stale or single-factor sign-ins.
+\`npm run dev\` starts a local identity provider (\`scripts/dev-idp.ts\`) beside the service.
 `;
 
 const THREAT_MODEL = `## Authentication (\`src/auth/\`)
@@ -106,4 +152,10 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Elevation of privilege | A revoked or idle session keeps working                              | Sessions read from the database on every request; idle and absolute timeouts; one revocation point: \`src/auth/sessions.ts\` | \`test/auth/sessions.security.test.ts\`  |
 | Information disclosure | A copy of the sessions table is used to sign in                      | Only the SHA-256 of each session token is stored: \`drizzle/auth/0000_sessions.sql\`                           | \`test/auth/sessions.security.test.ts\`  |
 | Elevation of privilege | A malformed credential treated as an anonymous request                 | Any Authorization header that does not verify gets 401: \`src/auth/plugin.ts\`                               | \`test/auth/bearer.security.test.ts\`    |
+| Spoofing               | A forged or replayed callback, login CSRF, a stolen code               | One-time state, nonce and PKCE S256 bound to a \`__Host-\` cookie; \`iss\` checked: \`src/auth/sign-in.ts\`     | \`test/auth/sign-in.security.test.ts\`   |
+| Spoofing               | Sign-in redirects the user to an attacker's site                       | \`returnTo\` limited to a path on this site: \`src/auth/sign-in.ts\`                                           | \`test/auth/sign-in.security.test.ts\`   |
+| Elevation of privilege | A stolen refresh token keeps working                                   | Rotation on every use; reuse reported by the provider ends the session: \`src/auth/sign-in.ts\`            | \`test/auth/sign-in.security.test.ts\`   |
+| Elevation of privilege | An admin account taken over with a password alone                      | MFA required for sensitive roles at sign-in; step-up on risky routes: \`src/auth/step-up.ts\`              | \`test/auth/step-up.security.test.ts\`   |
+| Denial of service      | Sign-in flooding by address or against one account                     | 10 a minute per address, 10 sign-ins per account in 15 minutes: \`src/auth/routes.ts\`                      | \`test/auth/sign-in.security.test.ts\`   |
+| Repudiation            | A user signed out at the provider keeps a session here                 | Back-channel logout with a verified, single-use logout token: \`src/auth/back-channel-logout.ts\`         | \`test/auth/sign-in.security.test.ts\`   |
 `;

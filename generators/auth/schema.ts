@@ -21,6 +21,10 @@ export const authOptions = z.strictObject({
     .array(z.string().min(1).max(200))
     .default([])
     .describe('acr values your provider uses for multi-factor sign-in (amr values such as otp or hwk count anyway).'),
+  mfaRoles: z
+    .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a role name from the permission spec' }))
+    .default(['admin', 'finance'])
+    .describe('Roles whose holders must sign in with MFA; keep in step with `sensitive: true` in permissions.yaml.'),
 });
 
 export type AuthOptions = z.output<typeof authOptions>;

@@ -36,7 +36,7 @@ interface ExecOptions {
 /** Runs a command without a terminal, as CI and platforms do. */
 function exec(command: string, args: string[], cwd: string, options: ExecOptions = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 180_000 });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 420_000 });
     if (options.stdinOpen !== true) child.stdin.end(options.stdin ?? '');
     let stdout = '';
     let stderr = '';
@@ -93,7 +93,7 @@ export function matcher(pattern: string): RegExp {
 
 describe.each(MATRIX)('end to end: $label', ({ modules }) => {
   const argv = (dir: string) => ['new', dir, '--json'];
-  it('generates headlessly, then passes its own typecheck, lint (which fails on seeded violations), build and tests on PGlite and on PostgreSQL with Redis; a re-run writes nothing', { timeout: 600_000 }, async () => {
+  it('generates headlessly, then passes its own typecheck, lint (which fails on seeded violations), build and tests on PGlite and on PostgreSQL with Redis; a re-run writes nothing', { timeout: 1_200_000 }, async () => {
     const dir = path.join(await tempDir('bulwark-e2e-'), 'demo-service');
     const generated = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
     expectSuccess(generated, 'bulwark new');
