@@ -19,6 +19,7 @@ const TEMPLATES = [
   'src/auth/sign-in.ts',
   'src/auth/step-up.ts',
   'test/auth/bearer.security.test.ts',
+  'test/auth/browser.e2e.test.ts',
   'test/auth/config.test.ts',
   'test/auth/sessions.security.test.ts',
   'test/auth/sign-in.security.test.ts',
@@ -52,7 +53,7 @@ export const auth = defineGenerator({
     })),
     addToPackageJson({
       dependencies: ['jose', 'openid-client'],
-      devDependencies: ['oidc-provider', '@types/oidc-provider'],
+      devDependencies: ['oidc-provider', '@types/oidc-provider', 'playwright-core'],
       scripts: { dev: 'tsx scripts/dev.ts' },
     }),
     addToBuildApp(
