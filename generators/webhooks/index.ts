@@ -5,13 +5,16 @@ import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './sch
 
 const TEMPLATES = [
   'drizzle/webhooks/0000_webhooks.sql',
+  'drizzle/webhooks/0001_endpoints.sql',
   'drizzle/webhooks/meta/_journal.json',
   'src/webhooks/config.ts',
+  'src/webhooks/endpoints.ts',
   'src/webhooks/outbound.ts',
   'src/webhooks/queue.ts',
   'src/webhooks/routes.ts',
   'src/webhooks/sources.ts',
   'src/webhooks/verify.ts',
+  'test/webhooks/endpoints.security.test.ts',
   'test/webhooks/outbound.test.ts',
   'test/webhooks/queue.test.ts',
   'test/webhooks/routes.security.test.ts',
@@ -23,6 +26,9 @@ const DEV_DEPENDENCIES = ['fast-check', 'standardwebhooks', 'stripe'] as const;
 
 /** The test-only secret every source gets in test/setup-env.ts (the Standard Webhooks test vector's). */
 const TEST_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/** The test-only key that seals endpoint secrets in test/setup-env.ts: 32 random bytes, never used elsewhere. */
+const TEST_ENDPOINT_KEY = 'bkhHGSYS2utayGOvV8SvzZFBdkToH0tFBBqsYSC/E0U=';
 
 export const webhooks = defineGenerator({
   name: 'webhooks',
@@ -76,7 +82,10 @@ export const webhooks = defineGenerator({
       path: 'test/setup-env.ts',
       id: 'webhooks',
       comment: 'slash',
-      content: options.sources.map((s) => `process.env.${s.secretEnv} ??= ${JSON.stringify(TEST_SECRET)};`).join('\n'),
+      content: [
+        ...options.sources.map((s) => `process.env.${s.secretEnv} ??= ${JSON.stringify(TEST_SECRET)};`),
+        `process.env.WEBHOOK_ENDPOINT_KEY ??= ${JSON.stringify(TEST_ENDPOINT_KEY)};`,
+      ].join('\n'),
     },
     { kind: 'block', path: '.env.example', id: 'webhooks', comment: 'hash', content: envExample(options) },
     { kind: 'block', path: 'THREAT_MODEL.md', id: 'webhooks', comment: 'markdown', content: THREAT_MODEL },
@@ -100,6 +109,10 @@ function envExample(options: WebhooksOptions): string {
     ...lines,
     '# Seconds a signed timestamp may be from now, either way (1 to 3600).',
     `WEBHOOK_TOLERANCE_SECONDS=${String(options.toleranceSeconds)}`,
+    '# Encrypts the signing secrets of customer webhook endpoints at rest (AES-256-GCM): 32 random bytes,',
+    '# base64. Required: the service will not start without. Generate with: openssl rand -base64 32',
+    '# Keep it apart from database backups; losing it means re-issuing every endpoint secret.',
+    'WEBHOOK_ENDPOINT_KEY=',
     '',
   ].join('\n');
 }
@@ -126,10 +139,22 @@ rolled back and retried with exponential backoff and jitter; after 8 attempts th
 \`webhook_dead_letters\` and \`onDeadLetter\` is called. The queue is a table taken with
 \`FOR UPDATE SKIP LOCKED\`, the same code on PGlite and PostgreSQL (pg-boss 11+ needs Node 22).
 
-To send webhooks to customers: \`newEndpointSecret()\` when an endpoint is created (show it once), then
-\`deliver({ url, secret }, { type, payload })\` from \`src/webhooks/outbound.ts\`: signed per Standard Webhooks,
-sent through \`safeFetch\` (no private, loopback or metadata addresses, HTTPS only unless you pass
-\`fetch: { allowInsecureHttp: config.NODE_ENV === 'development' }\`), retried with backoff and jitter.
+To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`key\`, the \`endpointKey\` of \`loadWebhookConfig(process.env)\`:
+\`createEndpoint(db, tenantId, { url, events }, { key })\` checks the URL (https, public addresses only) and
+returns \`{ id, secret }\`: show the \`whsec_\` secret to the customer then, it is never readable again. The
+table \`webhook_endpoints\` holds it only sealed with AES-256-GCM under \`WEBHOOK_ENDPOINT_KEY\`, bound to
+the tenant and endpoint ids. \`deliverEvent(db, tenantId, { type, payload }, { key })\` sends an event to every
+enabled endpoint of the tenant subscribed to its type, signed per Standard Webhooks, through \`safeFetch\`
+(no private, loopback or metadata addresses; HTTPS only unless you pass
+\`fetch: { allowInsecureHttp: config.NODE_ENV === 'development' }\`), retried with backoff and jitter, and
+records every attempt in \`webhook_deliveries\` (status or error kind and duration; never the secret or the
+response body; append-only). \`rotateEndpointSecret(..., { key, graceSeconds })\` returns a new secret once;
+during the grace period (default 0, at most 7 days) deliveries carry a signature with the old and the new
+secret. \`listEndpoints\` and \`disableEndpoint\` never show a secret. Both tables are tenant-owned:
+row-level security, forced, and \`app_user\` may not delete endpoints, move them between tenants, or change
+the delivery log. An endpoint whose secret does not open (another key, a moved or changed row) is reported
+as \`WEBHOOK_SECRET_UNREADABLE\` and gets nothing: alert on it. Keep \`WEBHOOK_ENDPOINT_KEY\` out of
+database backups; a lost key means issuing every endpoint a new secret.
 
 \`WEBHOOK_FUZZ_RUNS\` sets how many random inputs the fuzz tests try (default 2000; run 100000 nightly).
 `;
@@ -145,5 +170,10 @@ const THREAT_MODEL = `## Webhooks (\`src/webhooks/\`)
 | Tampering              | A captured delivery replayed, or an old event applied after a newer one  | Timestamp tolerance both ways; event id recorded once; handlers compare event time: \`src/webhooks/queue.ts\`   | \`test/webhooks/queue.test.ts\`               |
 | Repudiation            | Failed verifications go unnoticed                                        | Counted, logged without the body, audited, alert past a threshold: \`src/webhooks/routes.ts\`                    | \`test/webhooks/routes.security.test.ts\`     |
 | Information disclosure | A customer's endpoint URL points inside our network (SSRF)             | Outbound deliveries go through \`safeFetch\`: private, loopback, link-local and metadata addresses refused after DNS resolution, no redirects: \`src/webhooks/outbound.ts\` | \`test/webhooks/outbound.test.ts\`            |
+| Information disclosure | A database copy or backup leaks customers' endpoint signing secrets      | Secrets sealed with AES-256-GCM under \`WEBHOOK_ENDPOINT_KEY\` (checked at start-up, a \`KeyObject\` never logged), shown once: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
+| Tampering              | A sealed secret copied to another endpoint or tenant to sign as it      | The tenant and endpoint ids are the cipher's associated data: a moved secret does not open and the endpoint gets nothing | \`test/webhooks/endpoints.security.test.ts\` |
+| Information disclosure | One tenant lists, re-keys or receives another tenant's endpoints or log  | \`webhook_endpoints\` and \`webhook_deliveries\` under forced row-level security; column grants: no moving an endpoint: \`drizzle/webhooks/\` | \`test/webhooks/endpoints.security.test.ts\` |
+| Repudiation            | A failed or forged delivery leaves no trace, or the trace is rewritten   | Every attempt in \`webhook_deliveries\`, append-only for \`app_user\`, without secret or response body: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
+| Spoofing               | A leaked endpoint secret keeps signing after the customer rotates it     | \`rotateEndpointSecret\`: no grace period by default; at most 7 days of both signatures | \`test/webhooks/endpoints.security.test.ts\` |
 | Denial of service      | Huge bodies, headers with hundreds of signatures, slow handlers          | 256 KiB limit, at most 16 signatures, work done by the worker, not the request: \`src/webhooks/verify.ts\`      | \`test/webhooks/routes.security.test.ts\`     |
 `;

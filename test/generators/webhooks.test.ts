@@ -24,6 +24,28 @@ describe('webhooks generator (in memory)', () => {
     expect(content('src/db/client.ts')).toContain("'../../drizzle/webhooks'");
   });
 
+  it('stores customer endpoints with sealed secrets and a delivery log, in a migration of its own', async () => {
+    const p = await plan('webhooks', {}, { cwd: await service() });
+    const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
+    const migration = content('drizzle/webhooks/0001_endpoints.sql');
+    for (const table of ['webhook_endpoints', 'webhook_deliveries']) {
+      expect(migration).toContain(`ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY;`);
+    }
+    expect(migration).toContain(`NULLIF(current_setting('app.tenant_id', true), '')::uuid`);
+    expect(migration).not.toMatch(/GRANT[^;]*(UPDATE|DELETE)[^;]*ON TABLE "webhook_deliveries"/);
+    expect(migration).not.toMatch(/GRANT[^;]*DELETE[^;]*ON TABLE "webhook_endpoints"/);
+    const journal = JSON.parse(content('drizzle/webhooks/meta/_journal.json')) as { entries: { idx: number; tag: string }[] };
+    expect(journal.entries.map((e) => [e.idx, e.tag])).toStrictEqual([
+      [0, '0000_webhooks'],
+      [1, '0001_endpoints'],
+    ]);
+    expect(content('src/webhooks/endpoints.ts')).toContain("createCipheriv('aes-256-gcm'");
+    expect(content('test/webhooks/endpoints.security.test.ts')).not.toBe('');
+    expect(content('test/setup-env.ts')).toMatch(/process\.env\.WEBHOOK_ENDPOINT_KEY \?\?= '[A-Za-z0-9+/]{43}=';/);
+    expect(content('.env.example')).toMatch(/^WEBHOOK_ENDPOINT_KEY=$/m);
+    expect(content('THREAT_MODEL.md')).toContain('`test/webhooks/endpoints.security.test.ts`');
+  });
+
   it.each([
     ['a tolerance of 0', { toleranceSeconds: 0 }, 'toleranceSeconds'],
     ['an unknown preset', { sources: [{ name: 'x', preset: 'paypal' }] }, 'sources.0.preset'],
