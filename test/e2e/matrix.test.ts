@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const MATRIX = [
 ] as const satisfies readonly { label: string; modules: readonly string[] }[];
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
+/** Debian's chromium: CI installs it; the generated browser test skips without it. */
+const CHROMIUM = '/usr/bin/chromium';
 
 interface Result {
   code: number | null;
@@ -142,6 +145,14 @@ describe.each(MATRIX)('end to end: $label', ({ modules }) => {
     // and drop a database of their own per run, and use their own Redis key prefix.
     const onPostgres = await exec('npm', ['test'], dir, { env: { ...CLEAN_ENV, DATABASE_URL: POSTGRES_URL, REDIS_URL } });
     expectSuccess(onPostgres, `npm test on PostgreSQL (${POSTGRES_URL}) and Redis (${REDIS_URL})`);
+
+    // Where Debian's chromium is installed (CI), the generated browser sign-in test must run, not skip.
+    if ((modules as readonly string[]).includes('auth') && existsSync(CHROMIUM)) {
+      const browser = await exec('npx', ['vitest', 'run', '--reporter=verbose', 'test/auth/browser.e2e.test.ts'], dir, { env: CLEAN_ENV });
+      expectSuccess(browser, 'the headless Chromium sign-in test');
+      expect(browser.stdout).toContain('reaches a route that needs a session');
+      expect(browser.stdout).not.toContain('skipped: no Chromium');
+    }
 
     const badConfig = await exec(process.execPath, ['dist/server.js'], dir, { env: { ...CLEAN_ENV, PORT: 'not-a-port' } });
     expect(badConfig.code).toBe(1);
