@@ -26,15 +26,26 @@ const TEMPLATES = [
   'test/auth/step-up.security.test.ts',
 ] as const;
 
+/** Written only with `passkeys: true`. */
+const PASSKEY_TEMPLATES = [
+  'drizzle/auth-passkeys/0000_passkeys.sql',
+  'drizzle/auth-passkeys/meta/_journal.json',
+  'src/auth/passkey-routes.ts',
+  'src/auth/passkeys.ts',
+  'test/auth/passkeys.security.test.ts',
+  'test/auth/software-authenticator.ts',
+] as const;
+
 export const auth = defineGenerator({
   name: 'auth',
   description: 'Sign-in with an OpenID Connect provider (PKCE, server-side sessions, token rotation, MFA by role, step-up) and verified bearer tokens, in an existing service.',
   options: authOptions,
-  example: {},
+  // Passkeys on, so that the example plan uses every template.
+  example: { passkeys: true },
   normalize: (parsed): AuthOptions => parsed,
 
   files: (options): FileIntent[] => [
-    ...TEMPLATES.map((template): FileIntent => ({
+    ...[...TEMPLATES, ...(options.passkeys ? PASSKEY_TEMPLATES : [])].map((template): FileIntent => ({
       kind: 'template',
       path: template,
       template: `auth/${template}.hbs`,
@@ -49,10 +60,11 @@ export const auth = defineGenerator({
         signInDefaults: { mfaRoles: options.mfaRoles, mfaAcrValues: options.mfaAcrValues },
         tenantClaim: options.tenantClaim,
         rolesClaim: options.rolesClaim,
+        passkeys: options.passkeys,
       },
     })),
     addToPackageJson({
-      dependencies: ['jose', 'openid-client'],
+      dependencies: ['jose', 'openid-client', ...(options.passkeys ? ['@simplewebauthn/server'] : [])],
       devDependencies: ['oidc-provider', '@types/oidc-provider', 'playwright-core'],
       scripts: { dev: 'tsx scripts/dev.ts' },
     }),
@@ -64,6 +76,12 @@ export const auth = defineGenerator({
         { from: './auth/routes.js', named: ['installSignIn'] },
         { from: './auth/sign-in-config.js', named: ['loadSignInConfig'] },
         { from: './auth/step-up.js', named: ['installStepUp'] },
+        ...(options.passkeys
+          ? [
+              { from: './auth/passkey-routes.js', named: ['passkeyRoutes'] },
+              { from: './auth/passkeys.js', named: ['loadPasskeyConfig'] },
+            ]
+          : []),
       ],
       [
         'installBearerAuth(app, loadAuthConfig(process.env));',
@@ -71,9 +89,16 @@ export const auth = defineGenerator({
         'const signInConfig = loadSignInConfig(process.env);',
         'installStepUp(app, signInConfig.mfaAcrValues);',
         'installSignIn(app, options.database?.db, loadAuthConfig(process.env), signInConfig);',
+        ...(options.passkeys
+          ? ['await passkeyRoutes(app, { config: loadPasskeyConfig(process.env), database: options.database });']
+          : []),
       ],
     ),
-    addMigrations([{ folder: 'drizzle/auth', table: '__drizzle_migrations_auth' }]),
+    // Passkeys keep their own migrations, so turning the option on later still applies them.
+    addMigrations([
+      { folder: 'drizzle/auth', table: '__drizzle_migrations_auth' },
+      ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
+    ]),
     {
       kind: 'block',
       path: 'test/setup-env.ts',
@@ -88,11 +113,20 @@ export const auth = defineGenerator({
         "process.env.OIDC_REDIRECT_URI ??= 'http://127.0.0.1:3000/auth/callback';",
         '// A fixed key for test runs only; production needs its own (openssl rand -base64 32).',
         "process.env.AUTH_TOKEN_KEY ??= 'dGVzdC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcy0hISE=';",
+        ...(options.passkeys
+          ? ["process.env.PASSKEY_RP_ID ??= 'example.test';", "process.env.PASSKEY_ORIGIN ??= 'https://app.example.test';"]
+          : []),
       ].join('\n'),
     },
     { kind: 'block', path: '.env.example', id: 'auth', comment: 'hash', content: ENV_EXAMPLE(options) },
-    { kind: 'block', path: 'THREAT_MODEL.md', id: 'auth', comment: 'markdown', content: THREAT_MODEL },
-    { kind: 'block', path: 'README.md', id: 'auth', comment: 'markdown', content: README },
+    {
+      kind: 'block',
+      path: 'THREAT_MODEL.md',
+      id: 'auth',
+      comment: 'markdown',
+      content: THREAT_MODEL + (options.passkeys ? PASSKEY_THREATS : ''),
+    },
+    { kind: 'block', path: 'README.md', id: 'auth', comment: 'markdown', content: README + (options.passkeys ? PASSKEY_README : '') },
     {
       kind: 'block',
       path: '.github/CODEOWNERS',
@@ -117,6 +151,13 @@ OIDC_REDIRECT_URI=https://your-service.example/auth/callback
 OIDC_POST_LOGOUT_REDIRECT_URI=
 # Seals the provider's tokens in the sessions table: openssl rand -base64 32
 AUTH_TOKEN_KEY=
+${options.passkeys ? PASSKEY_ENV : ''}`;
+
+const PASSKEY_ENV = `# Passkeys: the domain they are bound to, and the exact origin(s) of the pages that use them
+# (comma-separated, https; on the RP id or a subdomain of it). PASSKEY_RP_NAME is what authenticators show.
+PASSKEY_RP_ID=
+PASSKEY_ORIGIN=
+PASSKEY_RP_NAME=
 `;
 
 const README = `## Authentication
@@ -159,4 +200,28 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Elevation of privilege | An admin account taken over with a password alone                      | MFA required for sensitive roles at sign-in; step-up on risky routes: \`src/auth/step-up.ts\`              | \`test/auth/step-up.security.test.ts\`   |
 | Denial of service      | Sign-in flooding by address or against one account                     | 10 a minute per address, 10 sign-ins per account in 15 minutes: \`src/auth/routes.ts\`                      | \`test/auth/sign-in.security.test.ts\`   |
 | Repudiation            | A user signed out at the provider keeps a session here                 | Back-channel logout with a verified, single-use logout token: \`src/auth/back-channel-logout.ts\`         | \`test/auth/sign-in.security.test.ts\`   |
+`;
+
+const PASSKEY_README = `
+Passkeys (\`src/auth/passkeys.ts\`, routes in \`src/auth/passkey-routes.ts\`) use \`@simplewebauthn/server\`.
+A signed-in user who authenticated in the last 10 minutes adds one through
+\`POST /auth/passkeys/registration/options\` then \`POST /auth/passkeys/registration\`; anyone signs in through
+\`POST /auth/passkeys/sign-in/options\` (\`{ tenantId, userId }\`) then \`POST /auth/passkeys/sign-in\`, which sets the
+session cookie through \`createSession\` with \`authStrength\` \`mfa\` and \`hwk\` (\`swk\` for a synced passkey).
+Challenges are stored server-side, bound to the user, single-use and valid 5 minutes; the origin must be one of
+\`PASSKEY_ORIGIN\` and the RP id \`PASSKEY_RP_ID\`; user verification is required; a signature counter that
+does not move forward (a cloned authenticator) is refused and audited. Sessions from a passkey get no roles
+until you pass \`rolesOf\` to \`passkeyRoutes\` (with rbac: \`(t, u) => rolesOf(db, t, u)\`).
+`;
+
+const PASSKEY_THREATS = `
+| STRIDE                 | Threat                                                                | Mitigation                                                                                                   | Proved by                               |
+| ---------------------- | --------------------------------------------------------------------- | ------------------------------------------------------------------------------------------------------------ | --------------------------------------- |
+| Spoofing               | A phishing site relays a passkey ceremony                              | Exact expected origins and RP id from the configuration: \`src/auth/passkeys.ts\`                          | \`test/auth/passkeys.security.test.ts\`  |
+| Spoofing               | A captured assertion is replayed, or answers another user's challenge  | Server-side challenges bound to one user, deleted on use, valid 5 minutes: \`src/auth/passkeys.ts\`        | \`test/auth/passkeys.security.test.ts\`  |
+| Spoofing               | A cloned authenticator signs in                                       | The signature counter must move forward; refusals are audited: \`src/auth/passkeys.ts\`                     | \`test/auth/passkeys.security.test.ts\`  |
+| Spoofing               | A device used without its owner (no PIN or biometric)                  | User verification required at registration and sign-in: \`src/auth/passkeys.ts\`                           | \`test/auth/passkeys.security.test.ts\`  |
+| Elevation of privilege | A stolen session adds a passkey of its own for lasting access          | Registration only within 10 minutes of a sign-in: \`src/auth/passkeys.ts\`                                  | \`test/auth/passkeys.security.test.ts\`  |
+| Information disclosure | Another tenant's passkeys or challenges are read or used               | Tenant-owned tables under forced row-level security: \`drizzle/auth-passkeys/0000_passkeys.sql\`                     | \`test/auth/passkeys.security.test.ts\`  |
+| Denial of service      | Sign-in attempts and challenge requests in bulk                        | A per-client limit on every passkey route: \`src/auth/passkey-routes.ts\`                                   | \`test/auth/passkeys.security.test.ts\`  |
 `;

@@ -25,6 +25,10 @@ export const authOptions = z.strictObject({
     .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a role name from the permission spec' }))
     .default(['admin', 'finance'])
     .describe('Roles whose holders must sign in with MFA; keep in step with `sensitive: true` in permissions.yaml.'),
+  passkeys: z
+    .boolean()
+    .default(false)
+    .describe('Also write passkey (WebAuthn) registration and sign-in with @simplewebauthn/server; needs PASSKEY_RP_ID and PASSKEY_ORIGIN.'),
 });
 
 export type AuthOptions = z.output<typeof authOptions>;
