@@ -17,6 +17,26 @@ describe('auth generator (in memory)', () => {
     expect(content('.env.example')).toContain('AUTH_MAX_TOKEN_LIFETIME_SECONDS=300');
   });
 
+  it('writes passkeys only when the option is on', async () => {
+    const passkeyFiles = ['drizzle/auth/0001_passkeys.sql', 'src/auth/passkey-routes.ts', 'src/auth/passkeys.ts', 'test/auth/passkeys.security.test.ts', 'test/auth/software-authenticator.ts'];
+    const off = await plan('auth', {}, { cwd: await service() });
+    const on = await plan('auth', { passkeys: true }, { cwd: await service() });
+    const paths = (p: typeof off) => p.files.map((f) => f.path);
+    const content = (p: typeof off, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
+    expect(paths(off).filter((path) => passkeyFiles.includes(path))).toEqual([]);
+    expect(paths(on)).toEqual(expect.arrayContaining(passkeyFiles));
+    for (const [p, present] of [[off, false], [on, true]] as const) {
+      expect(content(p, 'drizzle/auth/meta/_journal.json').includes('0001_passkeys')).toBe(present);
+      expect(content(p, 'src/app.ts').includes('await passkeyRoutes(app, { config: loadPasskeyConfig(process.env)')).toBe(present);
+      expect(content(p, 'package.json').includes('"@simplewebauthn/server"')).toBe(present);
+      expect(content(p, '.env.example').includes('PASSKEY_RP_ID=')).toBe(present);
+      expect(content(p, 'test/setup-env.ts').includes('PASSKEY_ORIGIN')).toBe(present);
+      expect(content(p, 'THREAT_MODEL.md').includes('test/auth/passkeys.security.test.ts')).toBe(present);
+    }
+    expect(JSON.parse(content(on, 'drizzle/auth/meta/_journal.json'))).toMatchObject({ entries: [{ idx: 0, tag: '0000_sessions' }, { idx: 1, tag: '0001_passkeys' }] });
+    expect(JSON.parse(content(on, 'package.json'))).toMatchObject({ dependencies: { '@simplewebauthn/server': '14.0.3' } });
+  });
+
   it.each([
     ['a symmetric algorithm', { algorithms: ['HS256'] }, 'algorithms.0'],
     ['alg none', { algorithms: ['none'] }, 'algorithms.0'],
