@@ -18,7 +18,7 @@ describe('auth generator (in memory)', () => {
   });
 
   it('writes passkeys only when the option is on', async () => {
-    const passkeyFiles = ['drizzle/auth/0001_passkeys.sql', 'src/auth/passkey-routes.ts', 'src/auth/passkeys.ts', 'test/auth/passkeys.security.test.ts', 'test/auth/software-authenticator.ts'];
+    const passkeyFiles = ['drizzle/auth-passkeys/0000_passkeys.sql', 'drizzle/auth-passkeys/meta/_journal.json', 'src/auth/passkey-routes.ts', 'src/auth/passkeys.ts', 'test/auth/passkeys.security.test.ts', 'test/auth/software-authenticator.ts'];
     const off = await plan('auth', {}, { cwd: await service() });
     const on = await plan('auth', { passkeys: true }, { cwd: await service() });
     const paths = (p: typeof off) => p.files.map((f) => f.path);
@@ -26,14 +26,16 @@ describe('auth generator (in memory)', () => {
     expect(paths(off).filter((path) => passkeyFiles.includes(path))).toEqual([]);
     expect(paths(on)).toEqual(expect.arrayContaining(passkeyFiles));
     for (const [p, present] of [[off, false], [on, true]] as const) {
-      expect(content(p, 'drizzle/auth/meta/_journal.json').includes('0001_passkeys')).toBe(present);
+      expect(content(p, 'src/db/client.ts').includes("'__drizzle_migrations_auth_passkeys'")).toBe(present);
       expect(content(p, 'src/app.ts').includes('await passkeyRoutes(app, { config: loadPasskeyConfig(process.env)')).toBe(present);
       expect(content(p, 'package.json').includes('"@simplewebauthn/server"')).toBe(present);
       expect(content(p, '.env.example').includes('PASSKEY_RP_ID=')).toBe(present);
       expect(content(p, 'test/setup-env.ts').includes('PASSKEY_ORIGIN')).toBe(present);
       expect(content(p, 'THREAT_MODEL.md').includes('test/auth/passkeys.security.test.ts')).toBe(present);
     }
-    expect(JSON.parse(content(on, 'drizzle/auth/meta/_journal.json'))).toMatchObject({ entries: [{ idx: 0, tag: '0000_sessions' }, { idx: 1, tag: '0001_passkeys' }] });
+    // Their own migration folder: turned on after other auth migrations ran, they still apply.
+    expect(JSON.parse(content(on, 'drizzle/auth-passkeys/meta/_journal.json'))).toMatchObject({ entries: [{ idx: 0, tag: '0000_passkeys' }] });
+    expect(content(on, 'drizzle/auth/meta/_journal.json')).toBe(content(off, 'drizzle/auth/meta/_journal.json'));
     expect(JSON.parse(content(on, 'package.json'))).toMatchObject({ dependencies: { '@simplewebauthn/server': '14.0.3' } });
   });
 
