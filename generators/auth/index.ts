@@ -36,16 +36,28 @@ const PASSKEY_TEMPLATES = [
   'test/auth/software-authenticator.ts',
 ] as const;
 
+/** Written only with `impersonation: true`. */
+const IMPERSONATION_TEMPLATES = [
+  'drizzle/auth-impersonation/0000_impersonation.sql',
+  'drizzle/auth-impersonation/meta/_journal.json',
+  'src/auth/impersonation.ts',
+  'test/auth/impersonation.security.test.ts',
+] as const;
+
 export const auth = defineGenerator({
   name: 'auth',
   description: 'Sign-in with an OpenID Connect provider (PKCE, server-side sessions, token rotation, MFA by role, step-up) and verified bearer tokens, in an existing service.',
   options: authOptions,
-  // Passkeys on, so that the example plan uses every template.
-  example: { passkeys: true },
+  // Every optional part on, so that the example plan uses every template.
+  example: { passkeys: true, impersonation: true },
   normalize: (parsed): AuthOptions => parsed,
 
   files: (options): FileIntent[] => [
-    ...[...TEMPLATES, ...(options.passkeys ? PASSKEY_TEMPLATES : [])].map((template): FileIntent => ({
+    ...[
+      ...TEMPLATES,
+      ...(options.passkeys ? PASSKEY_TEMPLATES : []),
+      ...(options.impersonation ? IMPERSONATION_TEMPLATES : []),
+    ].map((template): FileIntent => ({
       kind: 'template',
       path: template,
       template: `auth/${template}.hbs`,
@@ -61,6 +73,7 @@ export const auth = defineGenerator({
         tenantClaim: options.tenantClaim,
         rolesClaim: options.rolesClaim,
         passkeys: options.passkeys,
+        impersonatorRoles: ['admin'],
       },
     })),
     addToPackageJson({
@@ -82,6 +95,7 @@ export const auth = defineGenerator({
               { from: './auth/passkeys.js', named: ['loadPasskeyConfig'] },
             ]
           : []),
+        ...(options.impersonation ? [{ from: './auth/impersonation.js', named: ['installImpersonationMarker'] }] : []),
       ],
       [
         'installBearerAuth(app, loadAuthConfig(process.env));',
@@ -92,12 +106,16 @@ export const auth = defineGenerator({
         ...(options.passkeys
           ? ['await passkeyRoutes(app, { config: loadPasskeyConfig(process.env), database: options.database });']
           : []),
+        ...(options.impersonation ? ['installImpersonationMarker(app);'] : []),
       ],
     ),
     // Passkeys keep their own migrations, so turning the option on later still applies them.
     addMigrations([
       { folder: 'drizzle/auth', table: '__drizzle_migrations_auth' },
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
+      ...(options.impersonation
+        ? [{ folder: 'drizzle/auth-impersonation', table: '__drizzle_migrations_auth_impersonation' }]
+        : []),
     ]),
     {
       kind: 'block',
@@ -124,9 +142,9 @@ export const auth = defineGenerator({
       path: 'THREAT_MODEL.md',
       id: 'auth',
       comment: 'markdown',
-      content: THREAT_MODEL + (options.passkeys ? PASSKEY_THREATS : ''),
+      content: THREAT_MODEL + (options.passkeys ? PASSKEY_THREATS : '') + (options.impersonation ? IMPERSONATION_THREATS : ''),
     },
-    { kind: 'block', path: 'README.md', id: 'auth', comment: 'markdown', content: README + (options.passkeys ? PASSKEY_README : '') },
+    { kind: 'block', path: 'README.md', id: 'auth', comment: 'markdown', content: README + (options.passkeys ? PASSKEY_README : '') + (options.impersonation ? IMPERSONATION_README : '') },
     {
       kind: 'block',
       path: '.github/CODEOWNERS',
@@ -224,4 +242,19 @@ const PASSKEY_THREATS = `
 | Elevation of privilege | A stolen session adds a passkey of its own for lasting access          | Registration only within 10 minutes of a sign-in: \`src/auth/passkeys.ts\`                                  | \`test/auth/passkeys.security.test.ts\`  |
 | Information disclosure | Another tenant's passkeys or challenges are read or used               | Tenant-owned tables under forced row-level security: \`drizzle/auth-passkeys/0000_passkeys.sql\`                     | \`test/auth/passkeys.security.test.ts\`  |
 | Denial of service      | Sign-in attempts and challenge requests in bulk                        | A per-client limit on every passkey route: \`src/auth/passkey-routes.ts\`                                   | \`test/auth/passkeys.security.test.ts\`  |
+`;
+
+const IMPERSONATION_README = `
+Impersonation is on (\`src/auth/impersonation.ts\`): \`startImpersonation(db, admin, { target, reason, minutes })\`
+opens a session in which an admin acts as a user of the same tenant. Only admins signed in with MFA in the
+last 10 minutes, never as a user holding a role the admin lacks, at most 30 minutes, a reason required; every
+response of that session carries \`x-impersonated-by\`, and every attempt is in the audit log. Call it from
+an admin route guarded by rbac, with the target's roles from \`rolesOf\`.
+`;
+
+const IMPERSONATION_THREATS = `
+| STRIDE                 | Threat                                                                | Mitigation                                                                                                   | Proved by                                   |
+| ---------------------- | --------------------------------------------------------------------- | ------------------------------------------------------------------------------------------------------------ | ------------------------------------------- |
+| Elevation of privilege | Impersonation used to gain rights, reach another tenant, or chained    | Admins with recent MFA only; target's roles a subset of the admin's; same tenant; no chaining: \`src/auth/impersonation.ts\` | \`test/auth/impersonation.security.test.ts\` |
+| Repudiation            | Actions taken while impersonating look like the user's own             | Sessions marked with the admin's id, \`x-impersonated-by\` on every response, every attempt audited: \`src/auth/impersonation.ts\` | \`test/auth/impersonation.security.test.ts\` |
 `;

@@ -29,6 +29,10 @@ export const authOptions = z.strictObject({
     .boolean()
     .default(false)
     .describe('Also write passkey (WebAuthn) registration and sign-in with @simplewebauthn/server; needs PASSKEY_RP_ID and PASSKEY_ORIGIN.'),
+  impersonation: z
+    .boolean()
+    .default(false)
+    .describe('Let admins (with MFA, signed in within 10 minutes) act as a user of their tenant: time-limited, marked, audited. Off unless asked for.'),
 });
 
 export type AuthOptions = z.output<typeof authOptions>;
