@@ -5,7 +5,7 @@ import { authOptions, type AuthOptions } from './schema.js';
 const TEMPLATES = [
   'drizzle/auth/0000_sessions.sql',
   'drizzle/auth/0001_sign_in.sql',
-  'drizzle/auth/0003_organisations.sql',
+  'drizzle/auth/0002_organisations.sql',
   'drizzle/auth/meta/_journal.json',
   'scripts/dev-idp.ts',
   'scripts/dev.ts',
@@ -49,7 +49,7 @@ const IMPERSONATION_TEMPLATES = [
 
 export const auth = defineGenerator({
   name: 'auth',
-  description: 'Sign-in with an OpenID Connect provider (PKCE, server-side sessions, token rotation, MFA by role, step-up) and verified bearer tokens, in an existing service.',
+  description: 'Sign-in with an OpenID Connect provider (PKCE, server-side sessions, token rotation, MFA by role, step-up), verified bearer tokens, and organisation access by verified email domain, in an existing service.',
   options: authOptions,
   // Every optional part on, so that the example plan uses every template.
   example: { passkeys: true, impersonation: true },
@@ -201,6 +201,15 @@ sealed with \`AUTH_TOKEN_KEY\`, and \`SignIn.accessToken(session)\` refreshes th
 refresh token ends the session). Holders of sensitive roles (the \`mfaRoles\` option) must sign in with MFA. A risky route declares
 \`config: { stepUp: { maxAgeSeconds: 300 } }\` and gets a 401 challenge for stale or single-factor sign-ins.
 \`npm run dev\` starts a local identity provider (\`scripts/dev-idp.ts\`) beside the service.
+
+Organisations (tenants) can be joined by email domain (\`src/auth/organisations.ts\`). An administrator calls
+\`startDomainVerification(db, tenantId, 'example.com')\` and publishes the returned TXT record at
+\`_org-verification.example.com\` (rename \`VERIFICATION_LABEL\` to your service's before going live);
+\`checkDomainVerification\` looks it up (only the exact, latest value of that tenant counts; a DNS failure
+is "not verified") and marks the domain verified. A domain is verified by one tenant at most.
+\`joinOrganisation(db, { tenantId, userId, email, emailVerified }, { correlationId })\` then lets in a user
+whose \`email_verified\` claim is exactly \`true\` and whose address is at exactly a verified domain
+(\`eng.example.com\` needs its own verification); every refusal and success is audited.
 `;
 
 const THREAT_MODEL = `## Authentication (\`src/auth/\`)
@@ -221,6 +230,10 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Elevation of privilege | An admin account taken over with a password alone                      | MFA required for sensitive roles at sign-in; step-up on risky routes: \`src/auth/step-up.ts\`              | \`test/auth/step-up.security.test.ts\`   |
 | Denial of service      | Sign-in flooding by address or against one account                     | 10 a minute per address, 10 sign-ins per account in 15 minutes: \`src/auth/routes.ts\`                      | \`test/auth/sign-in.security.test.ts\`   |
 | Repudiation            | A user signed out at the provider keeps a session here                 | Back-channel logout with a verified, single-use logout token: \`src/auth/back-channel-logout.ts\`         | \`test/auth/sign-in.security.test.ts\`   |
+| Spoofing               | An unconfirmed email address at a company's domain joins its organisation | Only \`email_verified: true\`, a strictly parsed address, and a verified domain of that tenant: \`src/auth/organisations.ts\` | \`test/auth/organisations.security.test.ts\` |
+| Spoofing               | A lookalike domain (\`evil-example.com\`, \`example.com.evil.net\`, a homograph) counts as a verified one | Exact match after IDNA normalisation; input IDNA would silently change is refused: \`src/auth/organisations.ts\` | \`test/auth/organisations.security.test.ts\` |
+| Elevation of privilege | A tenant claims a domain it does not own, or one another tenant verified | A random, expiring DNS TXT value per tenant; one tenant per verified domain (a unique index across tenants): \`drizzle/auth/0002_organisations.sql\` | \`test/auth/organisations.security.test.ts\` |
+| Information disclosure | A tenant reads another tenant's domains or members                    | Forced row-level security on both tables; no UPDATE of ids, no DELETE for \`app_user\`: \`drizzle/auth/0002_organisations.sql\` | \`test/auth/organisations.security.test.ts\` |
 `;
 
 const PASSKEY_README = `

@@ -37,6 +37,24 @@ describe('auth generator (in memory)', () => {
     expect(JSON.parse(content(on, 'drizzle/auth-passkeys/meta/_journal.json'))).toMatchObject({ entries: [{ idx: 0, tag: '0000_passkeys' }] });
     expect(content(on, 'drizzle/auth/meta/_journal.json')).toBe(content(off, 'drizzle/auth/meta/_journal.json'));
     expect(JSON.parse(content(on, 'package.json'))).toMatchObject({ dependencies: { '@simplewebauthn/server': '14.0.3' } });
+  it('writes organisation access, with its migration listed after sign-in', async () => {
+    const p = await plan('auth', {}, { cwd: await service() });
+    const paths = p.files.map((f) => f.path);
+    for (const path of ['src/auth/organisations.ts', 'drizzle/auth/0002_organisations.sql', 'test/auth/organisations.security.test.ts']) {
+      expect(paths).toContain(path);
+    }
+    const journal = JSON.parse(p.files.find((f) => f.path === 'drizzle/auth/meta/_journal.json')?.content ?? '{}') as {
+      entries: { idx: number; tag: string; when: number }[];
+    };
+    expect(journal.entries.map((e) => [e.idx, e.tag])).toStrictEqual([
+      [0, '0000_sessions'],
+      [1, '0001_sign_in'],
+      [2, '0002_organisations'],
+    ]);
+    // drizzle's migrator applies entries in order and skips any whose "when" is not after the last applied one.
+    const when = journal.entries.map((e) => e.when);
+    expect(when).toStrictEqual([...when].sort((a, b) => a - b));
+    for (const entry of journal.entries) expect(paths).toContain(`drizzle/auth/${entry.tag}.sql`);
   });
 
   it.each([
