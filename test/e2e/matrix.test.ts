@@ -15,8 +15,13 @@ import { snapshot, tempDir } from '../helpers/fs.js';
  */
 const MATRIX = [
   { label: 'app', modules: [] },
-  { label: 'app + rbac + webhooks + auth', modules: ['rbac', 'webhooks', 'auth'] },
+  { label: 'app + rbac + webhooks + auth (with passkeys and impersonation)', modules: ['rbac', 'webhooks', 'auth'] },
 ] as const satisfies readonly { label: string; modules: readonly string[] }[];
+
+/** Options a module gets in the matrix: every optional part on, so that all of it is checked. */
+const MODULE_ARGS: Readonly<Record<string, readonly string[]>> = {
+  auth: ['--set', 'passkeys=true', '--set', 'impersonation=true'],
+};
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
 /** Debian's chromium: CI installs it; the generated browser test skips without it. */
@@ -119,9 +124,10 @@ describe.each(MATRIX)('end to end: $label', ({ modules }) => {
 
     // Feature modules join the service, headless, each with its example spec; a re-run changes nothing.
     for (const module of modules) {
-      const added = await exec(process.execPath, [BIN, 'generate', module, '--cwd', dir, '--json'], PACKAGE_ROOT);
+      const args = ['generate', module, '--cwd', dir, '--json', ...(MODULE_ARGS[module] ?? [])];
+      const added = await exec(process.execPath, [BIN, ...args], PACKAGE_ROOT);
       expectSuccess(added, `bulwark generate ${module}`);
-      const rerun = await exec(process.execPath, [BIN, 'generate', module, '--cwd', dir, '--json'], PACKAGE_ROOT);
+      const rerun = await exec(process.execPath, [BIN, ...args], PACKAGE_ROOT);
       expectSuccess(rerun, `second bulwark generate ${module}`);
       expect((JSON.parse(rerun.stdout) as typeof report).files.filter((f) => f.status !== 'unchanged')).toEqual([]);
     }
