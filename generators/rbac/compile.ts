@@ -176,9 +176,20 @@ export function permissionsMarkdown(c: CompiledSpec): string {
     if (r.description !== undefined) out.push(escapeCell(r.description), '');
     out.push(`| role | ${r.actions.join(' | ')} |`, `| --- | ${r.actions.map(() => '---').join(' | ')} |`);
     for (const role of c.roles) out.push(`| ${role} | ${r.actions.map((a) => escapeCell(cell(c, role, resource, a))).join(' | ')} |`);
+    const fields = Object.entries(r.fields);
+    if (fields.length > 0) {
+      out.push('', `Fields only some roles may read or write (others get the ${resource} without them, or 403 when they send them):`, '');
+      out.push('| field | read by | written by |', '| --- | --- | --- |');
+      for (const [field, rule] of fields) out.push(`| ${field} | ${fieldRoles(rule.read)} | ${fieldRoles(rule.write)} |`);
+    }
   }
   out.push('');
   return out.join('\n');
+}
+
+/** Who a field rule admits: its roles, or every role that may use the record. */
+function fieldRoles(roles: readonly string[] | undefined): string {
+  return roles === undefined ? 'any role with access' : roles.join(', ') || 'nobody';
 }
 
 function escapeCell(text: string): string {
@@ -196,7 +207,7 @@ export function permissionsJson(c: CompiledSpec): string {
         sensitive: c.spec.roles[role]?.sensitive ?? false,
         environments: ENVIRONMENTS.filter((e) => c.environments[e].includes(role)),
       })),
-      resources: Object.entries(c.spec.resources).map(([resource, r]) => ({ resource, global: r.global, actions: r.actions, attributes: r.attributes })),
+      resources: Object.entries(c.spec.resources).map(([resource, r]) => ({ resource, global: r.global, actions: r.actions, attributes: r.attributes, fields: r.fields })),
       rules: c.rules,
     },
     null,
@@ -234,6 +245,12 @@ export function permissionsHtml(c: CompiledSpec): string {
       out.push(`<tr><th>${html(role)}</th>${cells.join('')}</tr>`);
     }
     out.push('</table>');
+    const fields = Object.entries(r.fields);
+    if (fields.length > 0) {
+      out.push('<table>', '<tr><th>field</th><th>read by</th><th>written by</th></tr>');
+      for (const [field, rule] of fields) out.push(`<tr><td>${html(field)}</td><td>${html(fieldRoles(rule.read))}</td><td>${html(fieldRoles(rule.write))}</td></tr>`);
+      out.push('</table>');
+    }
   }
   out.push('</body>', '</html>', '');
   return out.join('\n');

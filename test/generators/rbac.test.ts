@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compile } from '../../generators/rbac/compile.js';
+import { compile, permissionsHtml, permissionsJson, permissionsMarkdown } from '../../generators/rbac/compile.js';
 import { permissionSpec, starterSpec, type PermissionSpecInput } from '../../generators/rbac/spec.js';
 import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
@@ -133,6 +133,14 @@ describe('rbac generator (in memory)', () => {
     const next = await plan('rbac', {}, { cwd: target });
     expect(next.files.some((f) => f.path === 'drizzle/rbac-document/0000_records.sql')).toBe(false);
     expect(next.files.find((f) => f.path === 'src/authz/record-tables.ts')?.content).toContain("pages: bigint('pages', { mode: 'number' }).notNull()");
+  });
+
+  it('shows field rules in the permission map for review', () => {
+    const written = starterSpec(['document']);
+    const c = compile(permissionSpec.parse(written), written);
+    expect(permissionsMarkdown(c)).toContain('| internalNote | admin | admin |');
+    expect(permissionsHtml(c)).toContain('<tr><td>internalNote</td><td>admin</td><td>admin</td></tr>');
+    expect(JSON.parse(permissionsJson(c))).toMatchObject({ resources: [{ resource: 'document', fields: { internalNote: { read: ['admin'], write: ['admin'] } } }] });
   });
 
   it('hashes the spec as written, so the generated drift test can recompute it from the file', () => {
