@@ -68,6 +68,12 @@ export const webhooks = defineGenerator({
       template: `webhooks/${template}.hbs`,
       data: { sources: options.sources, toleranceSeconds: options.toleranceSeconds },
     })),
+    {
+      kind: 'template',
+      path: '.github/workflows/webhooks-fuzz.yml',
+      template: 'webhooks/github/workflows/webhooks-fuzz.yml.hbs',
+      data: {},
+    },
     addDependencies('devDependencies', DEV_DEPENDENCIES),
     addToBuildApp(
       [
@@ -156,7 +162,7 @@ the delivery log. An endpoint whose secret does not open (another key, a moved o
 as \`WEBHOOK_SECRET_UNREADABLE\` and gets nothing: alert on it. Keep \`WEBHOOK_ENDPOINT_KEY\` out of
 database backups; a lost key means issuing every endpoint a new secret.
 
-\`WEBHOOK_FUZZ_RUNS\` sets how many random inputs the fuzz tests try (default 2000; run 100000 nightly).
+\`WEBHOOK_FUZZ_RUNS\` sets how many random inputs the fuzz tests try (default 2000; \`.github/workflows/webhooks-fuzz.yml\` runs 100000 every night).
 `;
 }
 
