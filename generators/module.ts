@@ -33,20 +33,36 @@ export function addToPackageJson(additions: {
   };
 }
 
-/** Imports into src/app.ts and statements added to `buildApp`, before its return, in order. */
+/**
+ * Imports into src/app.ts and statements added to `buildApp`, before its
+ * return, in order. `early` statements go right after the route-contract
+ * hook instead, before anything registers a route: hooks that check or guard
+ * routes (`onRoute`) see only the routes registered after them.
+ */
 export function addToBuildApp(
   imports: readonly { readonly from: string; readonly named: readonly string[] }[],
   statements: readonly string[],
+  early: readonly string[] = [],
 ): FileIntent {
   return {
     kind: 'edit',
     path: 'src/app.ts',
     edits: [
       ...imports.map((i) => ({ op: 'ensure-import' as const, from: i.from, named: i.named })),
+      // Inserted one after another right after the anchor: reversed, they keep their order.
+      ...[...early].reverse().map((statement) => ({
+        op: 'ensure-statement' as const,
+        inFunction: 'buildApp',
+        statement,
+        after: ROUTE_CONTRACT_HOOK,
+      })),
       ...statements.map((statement) => ({ op: 'ensure-statement' as const, inFunction: 'buildApp', statement })),
     ],
   };
 }
+
+/** The first statement of `buildApp` in src/app.ts: the anchor for hooks every route must pass. */
+const ROUTE_CONTRACT_HOOK = "app.addHook('onRoute', assertRouteContract);";
 
 /**
  * Registers migration folders (relative to the service root, such as

@@ -18,6 +18,12 @@ export type TsEdit =
       readonly statement: string;
       /** Insert before the function's last return statement (default), or at the end. */
       readonly position?: 'before-return' | 'end';
+      /**
+       * Insert right after the first statement whose code starts with this
+       * instead (compared without whitespace or quote style): for hooks that
+       * must run before any route is registered. Refused if no statement matches.
+       */
+      readonly after?: string;
     }
   | {
       readonly op: 'ensure-array-element';
@@ -94,6 +100,18 @@ export async function applyTsEdits(filePath: string, source: string, edits: read
     if (statements.some((s) => normalize(s.getText()) === wanted)) continue;
     // insertStatements counts standalone comments as statements: find the place in that list.
     const withComments = body.getStatementsWithComments();
+    if (edit.after !== undefined) {
+      const anchor = normalize(edit.after);
+      const at = withComments.findIndex((s) => normalize(s.getText()).startsWith(anchor));
+      if (at === -1) {
+        return fail(
+          `no statement "${edit.after}" in "${edit.inFunction}" to add a statement after`,
+          `Restore "${edit.after}" in ${edit.inFunction}, or add right after it by hand: ${edit.statement}`,
+        );
+      }
+      body.insertStatements(at + 1, edit.statement);
+      continue;
+    }
     const lastReturn = withComments.findLastIndex((s) => s.getKind() === SyntaxKind.ReturnStatement);
     const index = edit.position !== 'end' && lastReturn !== -1 ? lastReturn : withComments.length;
     body.insertStatements(index, edit.statement);

@@ -14,6 +14,7 @@ const TEMPLATES = [
   'src/auth/config.ts',
   'src/auth/organisations.ts',
   'src/auth/plugin.ts',
+  'src/auth/require-sign-in.ts',
   'src/auth/routes.ts',
   'src/auth/sealed.ts',
   'src/auth/sessions.ts',
@@ -23,6 +24,7 @@ const TEMPLATES = [
   'test/auth/bearer.security.test.ts',
   'test/auth/browser.e2e.test.ts',
   'test/auth/config.test.ts',
+  'test/auth/require-sign-in.security.test.ts',
   'test/auth/organisations.security.test.ts',
   'test/auth/sessions.security.test.ts',
   'test/auth/sign-in.security.test.ts',
@@ -41,8 +43,6 @@ const PASSKEY_TEMPLATES = [
 
 /** Written only with `impersonation: true`. */
 const IMPERSONATION_TEMPLATES = [
-  'drizzle/auth-impersonation/0000_impersonation.sql',
-  'drizzle/auth-impersonation/meta/_journal.json',
   'src/auth/impersonation.ts',
   'test/auth/impersonation.security.test.ts',
 ] as const;
@@ -92,6 +92,7 @@ export const auth = defineGenerator({
         { from: './auth/routes.js', named: ['installSignIn'] },
         { from: './auth/sign-in-config.js', named: ['loadSignInConfig'] },
         { from: './auth/step-up.js', named: ['installStepUp'] },
+        { from: './auth/require-sign-in.js', named: ['installSignInRequirement'] },
         ...(options.passkeys
           ? [
               { from: './auth/passkey-routes.js', named: ['passkeyRoutes'] },
@@ -103,22 +104,19 @@ export const auth = defineGenerator({
       [
         'installBearerAuth(app, loadAuthConfig(process.env));',
         'installSessionAuth(app, options.database?.db);',
-        'const signInConfig = loadSignInConfig(process.env);',
-        'installStepUp(app, signInConfig.mfaAcrValues);',
-        'installSignIn(app, options.database?.db, loadAuthConfig(process.env), signInConfig);',
+        'installSignIn(app, options.database?.db, loadAuthConfig(process.env), loadSignInConfig(process.env));',
         ...(options.passkeys
           ? ['await passkeyRoutes(app, { config: loadPasskeyConfig(process.env), database: options.database });']
           : []),
         ...(options.impersonation ? ['installImpersonationMarker(app);'] : []),
       ],
+      // Before any route is registered: they check every route.
+      ['installSignInRequirement(app);', 'installStepUp(app);'],
     ),
     // Passkeys keep their own migrations, so turning the option on later still applies them.
     addMigrations([
       { folder: 'drizzle/auth', table: '__drizzle_migrations_auth' },
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
-      ...(options.impersonation
-        ? [{ folder: 'drizzle/auth-impersonation', table: '__drizzle_migrations_auth_impersonation' }]
-        : []),
     ]),
     {
       kind: 'block',
@@ -261,11 +259,11 @@ const PASSKEY_THREATS = `
 `;
 
 const IMPERSONATION_README = `
-Impersonation is on (\`src/auth/impersonation.ts\`): \`startImpersonation(db, admin, { target, reason, minutes })\`
+Impersonation is on (\`src/auth/impersonation.ts\`): \`startImpersonation(db, admin, { target, reason, minutes, correlationId }, rolesOf)\`
 opens a session in which an admin acts as a user of the same tenant. Only admins signed in with MFA in the
 last 10 minutes, never as a user holding a role the admin lacks, at most 30 minutes, a reason required; every
 response of that session carries \`x-impersonated-by\`, and every attempt is in the audit log. Call it from
-an admin route guarded by rbac, with the target's roles from \`rolesOf\`.
+an admin route guarded by rbac, passing rbac's \`rolesOf\`: the target's roles are read, never taken from the request.
 `;
 
 const IMPERSONATION_THREATS = `

@@ -98,10 +98,9 @@ export const rbac = defineGenerator({
           { from: './authz/config.js', named: ['loadAuthzConfig'] },
           { from: './authz/records.js', named: ['recordRoutes'] },
         ],
-        [
-          'installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });',
-          'if (options.database !== undefined) recordRoutes(app, options.database.db);',
-        ],
+        ['if (options.database !== undefined) recordRoutes(app, options.database.db);'],
+        // Before any route is registered, so that it guards (and checks) every one.
+        ['installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });'],
       ),
       addMigrations([
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },

@@ -39,16 +39,14 @@ describe('auth generator (in memory)', () => {
     expect(JSON.parse(content(on, 'package.json'))).toMatchObject({ dependencies: { '@simplewebauthn/server': '14.0.3' } });
   });
 
-  it('writes impersonation only when asked for, with its own migrations and the response marker', async () => {
+  it('writes impersonation only when asked for, with the response marker', async () => {
     const off = await plan('auth', {}, { cwd: await service() });
     const on = await plan('auth', { impersonation: true }, { cwd: await service() });
     const has = (p: typeof off, name: string) => p.files.some((f) => f.path === name);
     const content = (p: typeof off, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     for (const [p, present] of [[off, false], [on, true]] as const) {
       expect(has(p, 'src/auth/impersonation.ts')).toBe(present);
-      expect(has(p, 'drizzle/auth-impersonation/0000_impersonation.sql')).toBe(present);
       expect(content(p, 'src/app.ts').includes('installImpersonationMarker(app);')).toBe(present);
-      expect(content(p, 'src/db/client.ts').includes("'__drizzle_migrations_auth_impersonation'")).toBe(present);
     }
   });
 

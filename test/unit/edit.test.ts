@@ -32,6 +32,23 @@ describe('applyTsEdits', () => {
     expect(out).toMatch(/later\(\);\n\s*added\(\);\n\s*return 1;/);
   });
 
+  it('inserts right after an anchor statement, before anything registers a route, and only once', async () => {
+    const source = "export function build() {\n  app.addHook('onRoute', check);\n  app.get('/x', h);\n  return app;\n}\n";
+    const edits: TsEdit[] = [
+      { op: 'ensure-statement', inFunction: 'build', statement: 'guard(app);', after: "app.addHook('onRoute', check);" },
+    ];
+    const out = await applyTsEdits('a.ts', source, edits);
+    expect(out).toMatch(/check\);\n\s*guard\(app\);\n\s*app\.get/);
+    expect(await applyTsEdits('a.ts', out, edits)).toBe(out);
+  });
+
+  it('refuses with E_EDIT_FAILED when the anchor statement is gone', async () => {
+    const source = 'export function build() {\n  return app;\n}\n';
+    await expect(
+      applyTsEdits('a.ts', source, [{ op: 'ensure-statement', inFunction: 'build', statement: 'guard(app);', after: 'missing();' }]),
+    ).rejects.toMatchObject({ code: 'E_EDIT_FAILED' });
+  });
+
   it('is idempotent: a second run adds nothing', async () => {
     const once = await applyTsEdits('src/app.ts', APP, EDITS);
     const twice = await applyTsEdits('src/app.ts', once, EDITS);
