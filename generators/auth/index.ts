@@ -236,10 +236,10 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 
 const PASSKEY_README = `
 Passkeys (\`src/auth/passkeys.ts\`, routes in \`src/auth/passkey-routes.ts\`) use \`@simplewebauthn/server\`.
-A signed-in user who authenticated in the last 10 minutes adds one through
+A user signed in with MFA in this browser in the last 10 minutes adds one through
 \`POST /auth/passkeys/registration/options\` then \`POST /auth/passkeys/registration\`; anyone signs in through
 \`POST /auth/passkeys/sign-in/options\` (\`{ tenantId, userId }\`) then \`POST /auth/passkeys/sign-in\`, which sets the
-session cookie through \`createSession\` with \`authStrength\` \`mfa\` and \`hwk\` (\`swk\` for a synced passkey).
+session cookie through \`createSession\` with \`authStrength\` \`mfa\`.
 Challenges are stored server-side, bound to the user, single-use and valid 5 minutes; the origin must be one of
 \`PASSKEY_ORIGIN\` and the RP id \`PASSKEY_RP_ID\`; user verification is required; a signature counter that
 does not move forward (a cloned authenticator) is refused and audited. Sessions from a passkey get no roles
