@@ -77,8 +77,9 @@ export function prewarmFormatter(): void {
     if (m.formatted !== undefined) waiter?.resolve(m.formatted);
     else waiter?.reject(new Error(m.error ?? 'prettier failed'));
   });
-  worker.on('error', (error) => {
-    for (const waiter of pending.values()) waiter.reject(error);
+  worker.on('error', (error: unknown) => {
+    const failure = error instanceof Error ? error : new Error('the prettier worker failed');
+    for (const waiter of pending.values()) waiter.reject(failure);
     pending.clear();
     warmFormatter = undefined;
   });

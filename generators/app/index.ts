@@ -36,6 +36,7 @@ const TEMPLATES = [
   'github/pull_request_template.md',
   'github/workflows/ci.yml',
   'gitignore',
+  'node-version',
   'prettierignore',
   'scripts/check-licenses.js',
   'src/app.ts',
@@ -94,7 +95,7 @@ const TEMPLATES = [
   'vitest.config.ts',
 ] as const;
 
-const DOTFILES: Readonly<Record<string, string>> = { gitignore: '.gitignore', prettierignore: '.prettierignore', 'env.example': '.env.example' };
+const DOTFILES: Readonly<Record<string, string>> = { gitignore: '.gitignore', 'node-version': '.node-version', prettierignore: '.prettierignore', 'env.example': '.env.example' };
 
 /** Where a template lands: dotfiles and the .github/ folder are stored without their dot. */
 function outputPath(template: string): string {
@@ -168,7 +169,7 @@ function packageJson(name: string): Record<string, unknown> {
     version: '0.1.0',
     private: true,
     type: 'module',
-    engines: { node: '>=20.19' },
+    engines: { node: '>=22.12' },
     scripts: {
       dev: 'tsx watch src/server.ts',
       build: 'tsc -p tsconfig.build.json',
