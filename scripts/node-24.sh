@@ -23,5 +23,14 @@ if [ ! -x "$bin/node" ] || ! "$bin/node" -e 'process.exit(process.versions.node.
   mkdir -p "$cache"
   npm install --prefix "$cache" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$package@24" >&2
 fi
+# npm reads its global config from beside the node it runs on: give this node
+# the machine's (registry, CA file), with its own headers for native addons.
+home="$(dirname "$bin")"
+if [ ! -f "$home/etc/npmrc" ]; then
+  global="$(npm config get globalconfig 2>/dev/null || true)"
+  mkdir -p "$home/etc"
+  { if [ -n "$global" ] && [ -f "$global" ]; then grep -v '^nodedir' "$global" || true; fi
+    echo "nodedir=$home"; } >"$home/etc/npmrc"
+fi
 "$bin/node" --version >/dev/null
 echo "$bin"

@@ -143,7 +143,7 @@ from \`src/webhooks/queue.ts\` (start it next to the server). Handlers get \`eve
 before overwriting state (\`isNewer\`), so an old event cannot undo a newer one. A failing handler is
 rolled back and retried with exponential backoff and jitter; after 8 attempts the event moves to
 \`webhook_dead_letters\` and \`onDeadLetter\` is called. The queue is a table taken with
-\`FOR UPDATE SKIP LOCKED\`, the same code on PGlite and PostgreSQL (pg-boss 11+ needs Node 22).
+\`FOR UPDATE SKIP LOCKED\`, the same code on PGlite and PostgreSQL.
 
 To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`key\`, the \`endpointKey\` of \`loadWebhookConfig(process.env)\`:
 \`createEndpoint(db, tenantId, { url, events }, { key })\` checks the URL (https, public addresses only) and
