@@ -67,16 +67,26 @@ const ROUTE_CONTRACT_HOOK = "app.addHook('onRoute', assertRouteContract);";
 /**
  * Registers migration folders (relative to the service root, such as
  * `drizzle/webhooks`) in `MIGRATIONS` of src/db/client.ts, each with its own
- * record table.
+ * record table, and migration steps (functions that let a library install
+ * its own schema, run after every folder) in `MIGRATION_STEPS`.
  */
-export function addMigrations(sets: readonly { readonly folder: string; readonly table: string }[]): FileIntent {
+export function addMigrations(
+  sets: readonly { readonly folder: string; readonly table: string }[],
+  steps: readonly { readonly from: string; readonly name: string }[] = [],
+): FileIntent {
   return {
     kind: 'edit',
     path: 'src/db/client.ts',
-    edits: sets.map((set) => ({
-      op: 'ensure-array-element' as const,
-      variable: 'MIGRATIONS',
-      element: `{ folder: fileURLToPath(new URL('../../${set.folder}', import.meta.url)), table: '${set.table}' }`,
-    })),
+    edits: [
+      ...sets.map((set) => ({
+        op: 'ensure-array-element' as const,
+        variable: 'MIGRATIONS',
+        element: `{ folder: fileURLToPath(new URL('../../${set.folder}', import.meta.url)), table: '${set.table}' }`,
+      })),
+      ...steps.flatMap((step) => [
+        { op: 'ensure-import' as const, from: step.from, named: [step.name] },
+        { op: 'ensure-array-element' as const, variable: 'MIGRATION_STEPS', element: step.name },
+      ]),
+    ],
   };
 }

@@ -1,27 +1,37 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
+import { addMigrations, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
   'drizzle/webhooks/0000_webhooks.sql',
   'drizzle/webhooks/0001_endpoints.sql',
+  'drizzle/webhooks/0002_pg_boss.sql',
   'drizzle/webhooks/meta/_journal.json',
+  'src/jobs/boss.ts',
+  'src/jobs/queues.ts',
+  'src/jobs/workers.ts',
   'src/webhooks/config.ts',
   'src/webhooks/endpoints.ts',
+  'src/webhooks/handlers.ts',
   'src/webhooks/outbound.ts',
   'src/webhooks/queue.ts',
   'src/webhooks/routes.ts',
   'src/webhooks/sources.ts',
   'src/webhooks/verify.ts',
+  'src/worker.ts',
   'test/webhooks/endpoints.security.test.ts',
   'test/webhooks/outbound.test.ts',
   'test/webhooks/queue.test.ts',
+  'test/webhooks/queue.security.test.ts',
+  'test/webhooks/worker-process.test.ts',
+  'test/webhooks/worker-process.ts',
   'test/webhooks/routes.security.test.ts',
   'test/webhooks/signing.ts',
   'test/webhooks/verify.test.ts',
 ] as const;
 
+const DEPENDENCIES = ['pg-boss', 'pino'] as const;
 const DEV_DEPENDENCIES = ['fast-check', 'standardwebhooks', 'stripe'] as const;
 
 /** The test-only secret every source gets in test/setup-env.ts (the Standard Webhooks test vector's). */
@@ -32,7 +42,7 @@ const TEST_ENDPOINT_KEY = 'bkhHGSYS2utayGOvV8SvzZFBdkToH0tFBBqsYSC/E0U=';
 
 export const webhooks = defineGenerator({
   name: 'webhooks',
-  description: 'Verified, replay-safe, exactly-once inbound webhook routes with a durable queue, in an existing service.',
+  description: 'Verified, replay-safe, exactly-once inbound webhook routes with pg-boss queues and workers, in an existing service.',
   options: webhooksOptions,
   example: {},
 
@@ -66,7 +76,11 @@ export const webhooks = defineGenerator({
       kind: 'template',
       path: template,
       template: `webhooks/${template}.hbs`,
-      data: { sources: options.sources, toleranceSeconds: options.toleranceSeconds },
+      data: {
+        sources: options.sources,
+        queues: options.sources.map((s) => `webhooks.${s.name}`),
+        toleranceSeconds: options.toleranceSeconds,
+      },
     })),
     {
       kind: 'template',
@@ -74,15 +88,26 @@ export const webhooks = defineGenerator({
       template: 'webhooks/github/workflows/webhooks-fuzz.yml.hbs',
       data: {},
     },
-    addDependencies('devDependencies', DEV_DEPENDENCIES),
+    addToPackageJson({
+      dependencies: DEPENDENCIES,
+      devDependencies: DEV_DEPENDENCIES,
+      scripts: { worker: 'node dist/worker.js', 'worker:dev': 'tsx watch src/worker.ts' },
+    }),
     addToBuildApp(
       [
         { from: './webhooks/routes.js', named: ['webhookRoutes'] },
         { from: './webhooks/config.js', named: ['loadWebhookConfig'] },
+        { from: './jobs/workers.js', named: ['loadWorkerMode', 'registerJobs'] },
       ],
-      ['await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database });'],
+      [
+        'const boss = await registerJobs(app, { database: options.database, mode: loadWorkerMode(process.env) });',
+        'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database, boss });',
+      ],
     ),
-    addMigrations([{ folder: 'drizzle/webhooks', table: '__drizzle_migrations_webhooks' }]),
+    addMigrations(
+      [{ folder: 'drizzle/webhooks', table: '__drizzle_migrations_webhooks' }],
+      [{ from: '../jobs/boss.js', name: 'migrateQueues' }],
+    ),
     {
       kind: 'block',
       path: 'test/setup-env.ts',
@@ -91,6 +116,8 @@ export const webhooks = defineGenerator({
       content: [
         ...options.sources.map((s) => `process.env.${s.secretEnv} ??= ${JSON.stringify(TEST_SECRET)};`),
         `process.env.WEBHOOK_ENDPOINT_KEY ??= ${JSON.stringify(TEST_ENDPOINT_KEY)};`,
+        '// Tests start the workers they need themselves.',
+        "process.env.JOBS_WORKER ??= 'off';",
       ].join('\n'),
     },
     { kind: 'block', path: '.env.example', id: 'webhooks', comment: 'hash', content: envExample(options) },
@@ -101,7 +128,7 @@ export const webhooks = defineGenerator({
       path: '.github/CODEOWNERS',
       id: 'webhooks',
       comment: 'hash',
-      content: '# Webhook verification and the queue need a security review.\n/src/webhooks/ @your-org/security\n',
+      content: '# Webhook verification and the queue need a security review.\n/src/webhooks/ @your-org/security\n/src/jobs/ @your-org/security\n',
     },
   ],
 });
@@ -119,6 +146,9 @@ function envExample(options: WebhooksOptions): string {
     '# base64. Required: the service will not start without. Generate with: openssl rand -base64 32',
     '# Keep it apart from database backups; losing it means re-issuing every endpoint secret.',
     'WEBHOOK_ENDPOINT_KEY=',
+    '# Where queued jobs run: inline (in the HTTP process, the default; PGlite needs it) or off',
+    '# (run `npm run worker` as a process of its own, on PostgreSQL).',
+    'JOBS_WORKER=inline',
     '',
   ].join('\n');
 }
@@ -138,12 +168,27 @@ direction, accepts any active secret (list several while rotating), records the 
 queued, 200 for a duplicate, 401 for a bad signature (counted, logged without the body, audited, and
 alerted past a threshold), 413 for a body over 256 KiB. A missing or placeholder secret stops the service.
 
-The work happens in the worker: \`startWorker(db, { handlers: { <source>: async (event, tx) => ... } })\`
-from \`src/webhooks/queue.ts\` (start it next to the server). Handlers get \`event.occurredAt\`: compare it
-before overwriting state (\`isNewer\`), so an old event cannot undo a newer one. A failing handler is
-rolled back and retried with exponential backoff and jitter; after 8 attempts the event moves to
-\`webhook_dead_letters\` and \`onDeadLetter\` is called. The queue is a table taken with
-\`FOR UPDATE SKIP LOCKED\`, the same code on PGlite and PostgreSQL.
+The work happens in a worker, never in the request. Verified events wait in pg-boss queues, one per
+source (\`webhooks.<source>\`, each with a dead-letter queue \`webhooks.<source>.dead\`), in the database's
+\`pgboss\` schema: the same code on PGlite and PostgreSQL. Register what to do per event type in
+\`src/webhooks/handlers.ts\`; an event type without a handler is acknowledged and logged, never retried.
+A handler runs at most once per event: the worker locks the inbox row, marks it processed and runs the
+handler in one transaction, so a job delivered twice (a worker that died after committing, two workers
+racing) changes nothing the second time. Write tenant data through \`context.inTenant(tenantId, tx => ...)\`
+(row-level security as \`app_user\`), and compare \`event.occurredAt\` before overwriting state
+(\`isNewer\`), so an old event cannot undo a newer one. A handler that throws is rolled back and retried
+with exponential backoff and jitter; after the last retry the event moves to the dead letters, the inbox
+row gets \`failed_at\` and the dead-letter alert fires once (\`src/jobs/workers.ts\`: replace the log line
+with your pager). Concurrency, retries, backoff and the time after which a lost job is retried are set
+per queue in \`src/jobs/queues.ts\`.
+
+Where the workers run is \`JOBS_WORKER\`: \`inline\` (the default, and what \`npm run dev\` does) runs them
+in the HTTP process; \`off\` leaves them to \`npm run worker\` (\`src/worker.ts\`, after \`npm run build\`;
+\`npm run worker:dev\` in development), a process of its own that you can deploy and scale apart. Run
+it on PostgreSQL: PGlite's files belong to one process. On SIGTERM a worker finishes the jobs in hand
+(up to 30 s) and hands the rest back to the queue. pg-boss's schema is installed and upgraded with the
+migrations, by the role that runs them; \`app_user\` (every tenant transaction) has no privilege on it, the
+inbox or the dead letters.
 
 To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`key\`, the \`endpointKey\` of \`loadWebhookConfig(process.env)\`:
 \`createEndpoint(db, tenantId, { url, events }, { key })\` checks the URL (https, public addresses only) and
@@ -182,4 +227,7 @@ const THREAT_MODEL = `## Webhooks (\`src/webhooks/\`)
 | Repudiation            | A failed or forged delivery leaves no trace, or the trace is rewritten   | Every attempt in \`webhook_deliveries\`, append-only for \`app_user\`, without secret or response body: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
 | Spoofing               | A leaked endpoint secret keeps signing after the customer rotates it     | \`rotateEndpointSecret\`: no grace period by default; at most 7 days of both signatures: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
 | Denial of service      | Huge bodies, headers with hundreds of signatures, slow handlers          | 256 KiB limit, at most 16 signatures, work done by the worker, not the request: \`src/webhooks/verify.ts\`      | \`test/webhooks/routes.security.test.ts\`     |
+| Tampering              | A redelivered or twice-taken job applies a payment event twice           | The inbox row is locked, checked and marked processed in the handler's transaction: \`src/webhooks/queue.ts\` | \`test/webhooks/queue.test.ts\`, \`test/webhooks/worker-process.test.ts\` |
+| Tampering              | A tenant's SQL reads queued payloads or queues a forged event             | pg-boss's schema, the inbox and dead letters are owned by the migrating role; \`app_user\` has no privilege on them: \`src/jobs/\` | \`test/webhooks/queue.security.test.ts\`   |
+| Denial of service      | A failing or crashed handler blocks the queue, or retries for ever       | Per-queue retry limit and backoff, dead letters with one alert, lost jobs retried after \`expireInSeconds\`, graceful stop: \`src/worker.ts\` | \`test/webhooks/queue.test.ts\`, \`test/webhooks/worker-process.test.ts\` |
 `;

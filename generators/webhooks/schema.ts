@@ -27,7 +27,10 @@ export const webhooksOptions = z.strictObject({
     .max(3600)
     .default(300)
     .describe('How far a signed timestamp may be from now, in either direction.'),
-  queue: z.enum(['postgres-table']).default('postgres-table').describe('Where verified events wait for the worker: a table taken with FOR UPDATE SKIP LOCKED, the same on PGlite and PostgreSQL.'),
+  queue: z
+    .enum(['pg-boss'], { error: 'must be "pg-boss": the hand-written "postgres-table" queue was replaced by pg-boss 12' })
+    .default('pg-boss')
+    .describe('Where verified events wait for the worker: pg-boss queues (one per source, with dead letters), the same code on PGlite and PostgreSQL.'),
 });
 
 export interface WebhookSource {
@@ -40,5 +43,5 @@ export interface WebhookSource {
 export interface WebhooksOptions {
   readonly sources: readonly WebhookSource[];
   readonly toleranceSeconds: number;
-  readonly queue: 'postgres-table';
+  readonly queue: 'pg-boss';
 }

@@ -38,6 +38,7 @@ describe('webhooks generator (in memory)', () => {
     expect(journal.entries.map((e) => [e.idx, e.tag])).toStrictEqual([
       [0, '0000_webhooks'],
       [1, '0001_endpoints'],
+      [2, '0002_pg_boss'],
     ]);
     expect(content('src/webhooks/endpoints.ts')).toContain("createCipheriv('aes-256-gcm'");
     expect(content('test/webhooks/endpoints.security.test.ts')).not.toBe('');
