@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { plan } from '../../src/plan.js';
@@ -164,8 +166,136 @@ describe.each(MATRIX)('end to end: $label', ({ modules }) => {
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('PORT');
     expect(badConfig.stderr).not.toContain('not-a-port');
+
+    if ((modules as readonly string[]).includes('webhooks')) {
+      // PGlite: one process owns the files, so the server queues the event and stops, then the worker runs.
+      await workerProcessesSignedEvent(dir, { PGLITE_DATA_DIR: path.join(dir, '.e2e-pglite') }, 'one after the other');
+      // PostgreSQL: the server and `npm run worker` run side by side.
+      await withDatabase(async (url) => {
+        await workerProcessesSignedEvent(dir, { DATABASE_URL: url }, 'side by side');
+      });
+    }
   });
 });
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function start(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Running {
+  // Its own process group: a signal reaches npm and the node process it runs alike.
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  // 'close': the process and every child holding its output (npm's node) are gone.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(what: string, running: Running, text: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!running.output().includes(text)) {
+    if (Date.now() > deadline || running.child.exitCode !== null) throw new Error(`${what}: no "${text}" in:\n${running.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** SIGTERM, as a process manager stops it: the process must finish its work and exit 0. */
+async function stop(what: string, running: Running): Promise<void> {
+  if (running.child.pid !== undefined) process.kill(-running.child.pid, 'SIGTERM');
+  const code = await running.exited;
+  // npm itself dies of the signal; the node process under it must have stopped cleanly.
+  if (what.startsWith('npm run worker')) expect(running.output(), `${what} did not stop cleanly`).toContain('"msg":"worker stopped"');
+  else expect(code, `${what} did not stop cleanly:\n${running.output()}`).toBe(0);
+}
+
+/** A database of its own on the matrix's PostgreSQL, dropped afterwards. */
+async function withDatabase(work: (url: string) => Promise<void>): Promise<void> {
+  const name = `bulwark_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(POSTGRES_URL);
+    url.pathname = `/${name}`;
+    await work(url.href);
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+/**
+ * As a user runs it: fresh secrets of their own, development mode (plain
+ * HTTP on this machine), the built server with its worker off, and
+ * \`npm run worker\`. A Stripe-signed event posted to the route is queued
+ * (202) and the worker takes it to the handlers file.
+ */
+async function workerProcessesSignedEvent(dir: string, database: NodeJS.ProcessEnv, order: 'one after the other' | 'side by side'): Promise<void> {
+  const port = 40_000 + Math.floor(Math.random() * 20_000);
+  const stripeSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...CLEAN_ENV,
+    ...database,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    JOBS_WORKER: 'off',
+    WEBHOOK_SECRET_STRIPE: stripeSecret,
+    WEBHOOK_ENDPOINT_KEY: randomBytes(32).toString('base64'),
+    OIDC_ISSUER: 'https://id.example.test/',
+    OIDC_JWKS_URI: 'https://id.example.test/jwks',
+    OIDC_AUDIENCE: 'https://api.example.test',
+    OIDC_CLIENT_ID: 'e2e-service',
+    OIDC_CLIENT_SECRET: randomBytes(24).toString('hex'),
+    OIDC_REDIRECT_URI: `http://127.0.0.1:${String(port)}/auth/callback`,
+    AUTH_TOKEN_KEY: randomBytes(32).toString('base64'),
+    PASSKEY_RP_ID: 'localhost',
+    PASSKEY_ORIGIN: `http://localhost:${String(port)}`,
+  };
+  const server = start(process.execPath, ['dist/server.js'], dir, env);
+  const worker = order === 'side by side' ? start('npm', ['run', 'worker'], dir, env) : undefined;
+  try {
+    await waitFor('the server', server, 'Server listening');
+    if (worker !== undefined) await waitFor('npm run worker', worker, 'worker started');
+    const id = `evt_e2e_${randomBytes(6).toString('hex')}`;
+    const t = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ id, type: 'invoice.paid', created: t, data: { object: { id: 'in_e2e' } } });
+    const signature = createHmac('sha256', stripeSecret).update(`${String(t)}.${body}`).digest('hex');
+    const response = await fetch(`http://127.0.0.1:${String(port)}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${String(t)},v1=${signature}` },
+      body,
+    });
+    expect(response.status, await response.clone().text()).toBe(202);
+    const forged = await fetch(`http://127.0.0.1:${String(port)}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${String(t)},v1=${'0'.repeat(64)}` },
+      body: body.replace(id, `${id}_forged`),
+    });
+    expect(forged.status).toBe(401);
+    if (worker === undefined) await stop('the server', server);
+    const running = worker ?? start('npm', ['run', 'worker'], dir, env);
+    try {
+      await waitFor('npm run worker', running, `"eventId":"${id}"`);
+      expect(running.output()).toContain('webhook event has no handler: acknowledged');
+      expect(running.output()).not.toContain(`${id}_forged`);
+    } finally {
+      await stop('npm run worker', running);
+    }
+  } finally {
+    if (server.child.exitCode === null) await stop('the server', server);
+  }
+}
 
 describe('headless runs never wait for input', () => {
   it('completes without --yes while stdin stays open and is not a terminal', { timeout: 60_000 }, async () => {
