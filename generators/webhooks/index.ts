@@ -179,8 +179,11 @@ racing) changes nothing the second time. Write tenant data through \`context.inT
 (\`isNewer\`), so an old event cannot undo a newer one. A handler that throws is rolled back and retried
 with exponential backoff and jitter; after the last retry the event moves to the dead letters, the inbox
 row gets \`failed_at\` and the dead-letter alert fires once (\`src/jobs/workers.ts\`: replace the log line
-with your pager). Concurrency, retries, backoff and the time after which a lost job is retried are set
-per queue in \`src/jobs/queues.ts\`.
+with your pager). A handler gets \`context.signal\`, aborted when it runs out of time (\`timeoutSeconds\`,
+30 s): its transaction is then rolled back and the event retried, so one hanging call to a provider never
+stops the queue (on PGlite it holds the database until then: keep handlers short there). Concurrency,
+retries, backoff, the handler timeout and the time after which a lost job is retried are set per queue in
+\`src/jobs/queues.ts\`.
 
 Where the workers run is \`JOBS_WORKER\`: \`inline\` (the default, and what \`npm run dev\` does) runs them
 in the HTTP process; \`off\` leaves them to \`npm run worker\` (\`src/worker.ts\`, after \`npm run build\`;
