@@ -7,6 +7,7 @@ const TEMPLATES = [
   'drizzle/webhooks/0000_webhooks.sql',
   'drizzle/webhooks/0001_endpoints.sql',
   'drizzle/webhooks/0002_pg_boss.sql',
+  'drizzle/webhooks/0003_replay_keys.sql',
   'drizzle/webhooks/meta/_journal.json',
   'src/jobs/boss.ts',
   'src/jobs/queues.ts',
@@ -164,7 +165,9 @@ ${rows.join('\n')}
 Each route verifies the raw bytes before parsing them (\`src/webhooks/verify.ts\`, plain \`node:crypto\`,
 constant-time comparison), refuses timestamps more than \`WEBHOOK_TOLERANCE_SECONDS\` away in either
 direction, accepts any active secret (list several while rotating), records the event id once in
-\`webhook_inbox\` and queues it in \`webhook_jobs\` in the same transaction, and answers at once: 202 when
+\`webhook_inbox\` (for GitHub, which signs neither its delivery id nor a time, also the SHA-256 of the body,
+so a replay under a new id is a duplicate) and queues it in pg-boss in the same transaction, and answers
+at once: 202 when
 queued, 200 for a duplicate, 401 for a bad signature (counted, logged without the body, audited, and
 alerted past a threshold), 413 for a body over 256 KiB. A missing or placeholder secret stops the service.
 
@@ -221,7 +224,7 @@ const THREAT_MODEL = `## Webhooks (\`src/webhooks/\`)
 | Spoofing               | Forged or unsigned deliveries                                            | HMAC or Ed25519 over the raw bytes, constant-time comparison, any active secret: \`src/webhooks/verify.ts\`      | \`test/webhooks/verify.test.ts\`              |
 | Spoofing               | The service runs with no secret, accepting anything                      | A missing or placeholder secret stops start-up: \`src/webhooks/config.ts\`                                      | \`test/webhooks/routes.security.test.ts\`     |
 | Tampering              | A body changed in transit or re-serialized                               | Verification before parsing, on the exact bytes: \`src/webhooks/routes.ts\`                                     | \`test/webhooks/verify.test.ts\`              |
-| Tampering              | A captured delivery replayed, or an old event applied after a newer one  | Timestamp tolerance both ways; event id recorded once; handlers compare event time: \`src/webhooks/queue.ts\`   | \`test/webhooks/queue.test.ts\`               |
+| Tampering              | A captured delivery replayed, or an old event applied after a newer one  | Timestamp tolerance both ways; event id recorded once, and for GitHub (unsigned delivery id, no signed time) the body's SHA-256; handlers compare event time: \`src/webhooks/queue.ts\`   | \`test/webhooks/queue.test.ts\`, \`test/webhooks/routes.security.test.ts\` |
 | Repudiation            | Failed verifications go unnoticed                                        | Counted, logged without the body, audited, alert past a threshold: \`src/webhooks/routes.ts\`                    | \`test/webhooks/routes.security.test.ts\`     |
 | Information disclosure | A customer's endpoint URL points inside our network (SSRF)             | Outbound deliveries go through \`safeFetch\`: private, loopback, link-local and metadata addresses refused after DNS resolution, no redirects: \`src/webhooks/outbound.ts\` | \`test/webhooks/outbound.test.ts\`            |
 | Information disclosure | A database copy or backup leaks customers' endpoint signing secrets      | Secrets sealed with AES-256-GCM under \`WEBHOOK_ENDPOINT_KEY\` (checked at start-up, a \`KeyObject\` never logged), shown once: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |

@@ -23,6 +23,8 @@ const MATRIX = [
 /** Options a module gets in the matrix: every optional part on, so that all of it is checked. */
 const MODULE_ARGS: Readonly<Record<string, readonly string[]>> = {
   auth: ['--set', 'passkeys=true', '--set', 'impersonation=true'],
+  // One source of each signature preset, so that every preset's routes and replay rules are tested.
+  webhooks: ['--set', 'sources=[{"name":"stripe","preset":"stripe"},{"name":"github","preset":"github"},{"name":"partner","preset":"standard-webhooks"}]'],
 };
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
@@ -251,6 +253,8 @@ async function workerProcessesSignedEvent(dir: string, database: NodeJS.ProcessE
     LOG_LEVEL: 'info',
     JOBS_WORKER: 'off',
     WEBHOOK_SECRET_STRIPE: stripeSecret,
+    WEBHOOK_SECRET_GITHUB: randomBytes(32).toString('hex'),
+    WEBHOOK_SECRET_PARTNER: `whsec_${randomBytes(32).toString('base64')}`,
     WEBHOOK_ENDPOINT_KEY: randomBytes(32).toString('base64'),
     OIDC_ISSUER: 'https://id.example.test/',
     OIDC_JWKS_URI: 'https://id.example.test/jwks',

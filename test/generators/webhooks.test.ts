@@ -39,6 +39,7 @@ describe('webhooks generator (in memory)', () => {
       [0, '0000_webhooks'],
       [1, '0001_endpoints'],
       [2, '0002_pg_boss'],
+      [3, '0003_replay_keys'],
     ]);
     expect(content('src/webhooks/endpoints.ts')).toContain("createCipheriv('aes-256-gcm'");
     expect(content('test/webhooks/endpoints.security.test.ts')).not.toBe('');
