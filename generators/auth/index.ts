@@ -6,6 +6,7 @@ const TEMPLATES = [
   'drizzle/auth/0000_sessions.sql',
   'drizzle/auth/0001_sign_in.sql',
   'drizzle/auth/0002_organisations.sql',
+  'drizzle/auth/0003_keep_revoked.sql',
   'drizzle/auth/meta/_journal.json',
   'scripts/dev-idp.ts',
   'scripts/dev.ts',

@@ -63,6 +63,7 @@ describe('auth generator (in memory)', () => {
       [0, '0000_sessions'],
       [1, '0001_sign_in'],
       [2, '0002_organisations'],
+      [3, '0003_keep_revoked'],
     ]);
     // drizzle's migrator applies entries in order and skips any whose "when" is not after the last applied one.
     const when = journal.entries.map((e) => e.when);
