@@ -90,3 +90,16 @@ export function addMigrations(
     ],
   };
 }
+
+/**
+ * Lists values the module writes into the repository (test secrets,
+ * development keys) in `PUBLISHED_VALUES` of src/config.ts: refused as
+ * secrets outside development and tests.
+ */
+export function addPublishedValues(values: readonly string[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'src/config.ts',
+    edits: values.map((value) => ({ op: 'ensure-array-element' as const, variable: 'PUBLISHED_VALUES', element: `'${value}'` })),
+  };
+}

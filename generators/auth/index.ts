@@ -1,6 +1,10 @@
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addToBuildApp, addToPackageJson } from '../module.js';
+import { addMigrations, addPublishedValues, addToBuildApp, addToPackageJson } from '../module.js';
 import { authOptions, type AuthOptions } from './schema.js';
+
+/** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
+const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
+const TEST_TOKEN_KEY = 'dGVzdC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcy0hISE=';
 
 const TEMPLATES = [
   'drizzle/auth/0000_sessions.sql',
@@ -115,6 +119,14 @@ export const auth = defineGenerator({
       ['installSignInRequirement(app);', 'installStepUp(app);'],
     ),
     // Passkeys keep their own migrations, so turning the option on later still applies them.
+    // What test/setup-env.ts and scripts/dev.ts hold: refused as secrets outside development and test.
+    addPublishedValues([
+      TEST_CLIENT_SECRET,
+      TEST_TOKEN_KEY,
+      // scripts/dev.ts
+      'development-client-secret-0000',
+      'ZGV2ZWxvcG1lbnQtb25seS10b2tlbi1rZXktMzJieXQ=',
+    ]),
     addMigrations([
       { folder: 'drizzle/auth', table: '__drizzle_migrations_auth' },
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
@@ -129,10 +141,10 @@ export const auth = defineGenerator({
         "process.env.OIDC_JWKS_URI ??= 'https://id.example.test/jwks';",
         "process.env.OIDC_AUDIENCE ??= 'https://api.example.test';",
         "process.env.OIDC_CLIENT_ID ??= 'test-service';",
-        "process.env.OIDC_CLIENT_SECRET ??= 'test-client-secret-0123456789';",
+        `process.env.OIDC_CLIENT_SECRET ??= '${TEST_CLIENT_SECRET}';`,
         "process.env.OIDC_REDIRECT_URI ??= 'http://127.0.0.1:3000/auth/callback';",
         '// A fixed key for test runs only; production needs its own (openssl rand -base64 32).',
-        "process.env.AUTH_TOKEN_KEY ??= 'dGVzdC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcy0hISE=';",
+        `process.env.AUTH_TOKEN_KEY ??= '${TEST_TOKEN_KEY}';`,
         ...(options.passkeys
           ? ["process.env.PASSKEY_RP_ID ??= 'example.test';", "process.env.PASSKEY_ORIGIN ??= 'https://app.example.test';"]
           : []),

@@ -1,6 +1,6 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addToBuildApp, addToPackageJson } from '../module.js';
+import { addMigrations, addPublishedValues, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -105,6 +105,8 @@ export const webhooks = defineGenerator({
         'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database, boss });',
       ],
     ),
+    // The test secret is the Standard Webhooks test vector's: public twice over.
+    addPublishedValues([TEST_SECRET, TEST_ENDPOINT_KEY]),
     addMigrations(
       [{ folder: 'drizzle/webhooks', table: '__drizzle_migrations_webhooks' }],
       [{ from: '../jobs/boss.js', name: 'migrateQueues' }],
