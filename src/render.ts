@@ -11,8 +11,14 @@ import { isValidIdentifier } from './paths.js';
 const ESCAPERS = {
   /** A JavaScript/TypeScript string literal, quotes included. */
   str: (value: unknown) => jsStringLiteral(requireString(value, 'str')),
-  /** A JSON value (strings come out quoted). */
-  json: (value: unknown) => JSON.stringify(value),
+  /** A JSON value (strings come out quoted), with invisible format characters escaped. */
+  json: (value: unknown) => {
+    const json: unknown = JSON.stringify(value);
+    if (typeof json !== 'string') {
+      throw new BulwarkError('E_TEMPLATE_INVALID', `Helper "json" needs a value JSON can hold, got ${typeof value}.`);
+    }
+    return escapeInvisible(json);
+  },
   /** A TypeScript identifier; anything else is refused, not escaped. */
   ident: (value: unknown) => {
     const name = requireString(value, 'ident');
@@ -38,23 +44,41 @@ function requireString(value: unknown, helper: string): string {
   return value;
 }
 
+/**
+ * Characters that change how code reads without being seen: the
+ * bidirectional embeddings, overrides and isolates of "Trojan Source"
+ * (CVE-2021-42574), the Arabic letter mark, zero-width characters and the
+ * byte-order mark. In a string literal or JSON they become `\\uXXXX`
+ * escapes (the same value); in text they become U+FFFD, which a reviewer sees.
+ */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/** `\\uXXXX` for each invisible character: valid in JSON and in JavaScript strings. */
+function escapeInvisible(code: string): string {
+  return code.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function jsStringLiteral(value: string): string {
   // JSON.stringify escapes quotes, backslashes and controls; the rest keep
   // a string from closing a <script>, or from ending or substituting into a
   // template literal it is pasted in.
-  return JSON.stringify(value)
+  const literal = JSON.stringify(value)
     .replace(/\$/g, '\\u0024')
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/`/g, '\\u0060')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+  return escapeInvisible(literal);
 }
 
 export function markdownText(value: string): string {
-  // One line: C0/C1 controls and the line and paragraph separators that end a // comment.
-  // eslint-disable-next-line no-control-regex
-  const oneLine = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  // One line: C0/C1 controls and the line and paragraph separators that end a // comment;
+  // invisible characters shown as U+FFFD.
+  const oneLine = value
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(INVISIBLE, '\ufffd');
   const escaped = oneLine.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/^-/, '\\-');
   // A "*/" would end a block comment even with its star escaped.
   return escaped.replace(/\*\//g, '* /');

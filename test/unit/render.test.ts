@@ -1,5 +1,6 @@
 import vm from 'node:vm';
 import fc from 'fast-check';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { renderTemplate } from '../../src/render.js';
 
@@ -93,6 +94,81 @@ describe('escapers in the contexts a template maintainer might paste them', () =
 
   it('refuses helper names that are Object prototype properties', () => {
     expect(() => renderTemplate('{{toString v}}', { v: 'x' }, 'proto.hbs')).toThrow(expect.objectContaining({ code: 'E_TEMPLATE_INVALID' }));
+  });
+});
+
+/** The kinds of every node of a TypeScript file, in order: its shape, whatever its strings say. */
+function syntaxShape(code: string): { kinds: string[]; errors: number } {
+  const file = ts.createSourceFile('rendered.ts', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const kinds: string[] = [];
+  const visit = (node: ts.Node): void => {
+    kinds.push(ts.SyntaxKind[node.kind]);
+    node.forEachChild(visit);
+  };
+  visit(file);
+  const { parseDiagnostics } = file as unknown as { parseDiagnostics: readonly unknown[] };
+  return { kinds, errors: parseDiagnostics.length };
+}
+
+/** Anything at all, with the characters that end lines, comments and strings, or hide code, well represented. */
+const hostile = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0085', '*/', '/*', '//', '`', '${', '"', "'", '\\', '</script>', '-->'),
+      // Trojan Source (CVE-2021-42574): bidirectional overrides and isolates, zero-width characters.
+      fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200e', '\u200f', '\u061c', '\ufeff'),
+    ),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(''));
+
+/** Characters that make code read differently from what it does. */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+
+describe('escapers over the whole Unicode range', () => {
+  const template = [
+    '// {{text v}}',
+    '/** {{text v}} */',
+    'export const a = {{str v}};',
+    'export const b = {{json v}};',
+    'export const c = `${ {{str v}} }`;',
+    '',
+  ].join('\n');
+  const plain = syntaxShape(renderTemplate(template, { v: 'x' }, 'shape.hbs'));
+
+  it('a TypeScript file parses to the same syntax tree with any value as with a plain one (property)', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const out = renderTemplate(template, { v: value }, 'shape.hbs');
+        expect(syntaxShape(out)).toStrictEqual(plain);
+        // Nothing invisible reaches the file: a reviewer sees what the compiler sees.
+        expect(out).not.toMatch(INVISIBLE);
+        // The values themselves are intact.
+        const sandbox = { exports: {} as Record<string, unknown> };
+        vm.runInNewContext(ts.transpile(out, { module: ts.ModuleKind.CommonJS }), sandbox);
+        expect(sandbox.exports).toStrictEqual({ a: value, b: value, c: value });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('text keeps a Markdown line one line, and shows invisible characters (property)', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const out = renderTemplate('# {{text v}}\n\nnext\n', { v: value }, 'shape.md.hbs');
+        expect(out.split('\n')).toHaveLength(4);
+        expect(out).not.toMatch(INVISIBLE);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('turns a Trojan Source override into an escape in code and a visible mark in text', () => {
+    const attack = 'admin\u202e // \u2066';
+    expect(renderTemplate('{{str v}}', { v: attack }, 'bidi.hbs')).toBe('"admin\\u202e // \\u2066"');
+    expect(renderTemplate('{{json v}}', { v: attack }, 'bidi.hbs')).toBe('"admin\\u202e // \\u2066"');
+    expect(renderTemplate('{{text v}}', { v: attack }, 'bidi.hbs')).toBe('admin\ufffd // \ufffd');
   });
 });
 
