@@ -118,7 +118,6 @@ export const auth = defineGenerator({
       // Before any route is registered: they check every route.
       ['installSignInRequirement(app);', 'installStepUp(app);'],
     ),
-    // Passkeys keep their own migrations, so turning the option on later still applies them.
     // What test/setup-env.ts and scripts/dev.ts hold: refused as secrets outside development and test.
     addPublishedValues([
       TEST_CLIENT_SECRET,
@@ -127,6 +126,7 @@ export const auth = defineGenerator({
       'development-client-secret-0000',
       'ZGV2ZWxvcG1lbnQtb25seS10b2tlbi1rZXktMzJieXQ=',
     ]),
+    // Passkeys keep their own migrations, so turning the option on later still applies them.
     addMigrations([
       { folder: 'drizzle/auth', table: '__drizzle_migrations_auth' },
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),

@@ -22,6 +22,7 @@ const TEMPLATES = [
   'src/webhooks/verify.ts',
   'src/worker.ts',
   'test/webhooks/endpoints.security.test.ts',
+  'test/webhooks/eventually.ts',
   'test/webhooks/outbound.test.ts',
   'test/webhooks/queue.test.ts',
   'test/webhooks/queue.security.test.ts',
@@ -169,8 +170,7 @@ constant-time comparison), refuses timestamps more than \`WEBHOOK_TOLERANCE_SECO
 direction, accepts any active secret (list several while rotating), records the event id once in
 \`webhook_inbox\` (for GitHub, which signs neither its delivery id nor a time, also the SHA-256 of the body,
 so a replay under a new id is a duplicate) and queues it in pg-boss in the same transaction, and answers
-at once: 202 when
-queued, 200 for a duplicate, 401 for a bad signature (counted, logged without the body, audited, and
+at once: 202 when queued, 200 for a duplicate, 401 for a bad signature (counted, logged without the body, audited, and
 alerted past a threshold), 413 for a body over 256 KiB. A missing or placeholder secret stops the service.
 
 The work happens in a worker, never in the request. Verified events wait in pg-boss queues, one per
