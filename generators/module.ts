@@ -103,3 +103,18 @@ export function addPublishedValues(values: readonly string[]): FileIntent {
     edits: values.map((value) => ({ op: 'ensure-array-element' as const, variable: 'PUBLISHED_VALUES', element: `'${value}'` })),
   };
 }
+
+/**
+ * Lists the module's service tables (the service's own data, such as
+ * sessions or the job queue: `public.auth_sessions`, or `schema.*` for a
+ * whole schema) in `SERVICE_TABLES` of test/db/scopes.security.test.ts,
+ * whose inventory test fails for any table declared neither this way nor
+ * as tenant data.
+ */
+export function addServiceTables(tables: readonly string[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'test/db/scopes.security.test.ts',
+    edits: tables.map((table) => ({ op: 'ensure-array-element' as const, variable: 'SERVICE_TABLES', element: `'${table}'` })),
+  };
+}

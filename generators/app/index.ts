@@ -14,6 +14,8 @@ const TEMPLATES = [
   'drizzle/0000_tenants.sql',
   'drizzle/0001_app_role.sql',
   'drizzle/0002_audit_log.sql',
+  'drizzle/0003_scopes.sql',
+  'drizzle/0004_audit_chain.sql',
   'drizzle/meta/0000_snapshot.json',
   'drizzle/meta/0001_snapshot.json',
   'drizzle/meta/0002_snapshot.json',
@@ -41,7 +43,6 @@ const TEMPLATES = [
   'scripts/check-licenses.js',
   'src/app.ts',
   'src/audit/audit-log.ts',
-  'src/audit/chain.ts',
   'src/config.ts',
   'src/db/client.ts',
   'src/db/schema.ts',
@@ -58,12 +59,12 @@ const TEMPLATES = [
   'src/server.ts',
   'test/audit/audit-log.security.test.ts',
   'test/audit/audit-log.test.ts',
-  'test/audit/chain.test.ts',
   'test/audit/fixtures.ts',
   'test/config.test.ts',
   'test/db/client.test.ts',
   'test/db/config.test.ts',
   'test/db/rls.test.ts',
+  'test/db/scopes.security.test.ts',
   'test/db/tenant.test.ts',
   'test/db/test-database.ts',
   'test/errors.test.ts',
@@ -157,10 +158,16 @@ export const app = defineGenerator({
       kind: 'template',
       path: outputPath(template),
       template: `app/${template}.hbs`,
-      data: { name: options.name },
+      data: { name: options.name, testLogin: `${sqlName(options.name)}_test_login`, testDatabasePrefix: `${sqlName(options.name)}_test_` },
     })),
   ],
 });
+
+/** The package name as an SQL identifier, for names the service gives databases and roles in tests: `@acme/billing-api` is `billing_api`. */
+export function sqlName(name: string): string {
+  const plain = name.replace(/^@[^/]+\//, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[a-z]/.test(plain) ? plain.slice(0, 30) : `service_${plain}`.slice(0, 30);
+}
 
 function packageJson(name: string): Record<string, unknown> {
   const pin = (names: readonly string[]) => Object.fromEntries(names.map((dep) => [dep, testedVersion(dep)]));

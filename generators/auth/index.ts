@@ -1,5 +1,5 @@
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addPublishedValues, addToBuildApp, addToPackageJson } from '../module.js';
+import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { authOptions, type AuthOptions } from './schema.js';
 
 /** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
@@ -11,6 +11,7 @@ const TEMPLATES = [
   'drizzle/auth/0001_sign_in.sql',
   'drizzle/auth/0002_organisations.sql',
   'drizzle/auth/0003_keep_revoked.sql',
+  'drizzle/auth/0004_scopes.sql',
   'drizzle/auth/meta/_journal.json',
   'scripts/dev-idp.ts',
   'scripts/dev.ts',
@@ -39,6 +40,7 @@ const TEMPLATES = [
 /** Written only with `passkeys: true`. */
 const PASSKEY_TEMPLATES = [
   'drizzle/auth-passkeys/0000_passkeys.sql',
+  'drizzle/auth-passkeys/0001_scopes.sql',
   'drizzle/auth-passkeys/meta/_journal.json',
   'src/auth/passkey-routes.ts',
   'src/auth/passkeys.ts',
@@ -131,6 +133,7 @@ export const auth = defineGenerator({
       { folder: 'drizzle/auth', table: '__drizzle_migrations_auth' },
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
     ]),
+    addServiceTables(['public.auth_sessions', 'public.auth_sign_ins', 'public.auth_logout_tokens']),
     {
       kind: 'block',
       path: 'test/setup-env.ts',

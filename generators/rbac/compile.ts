@@ -388,10 +388,23 @@ export function recordsMigration(resource: string, attributes: Readonly<Record<s
   ].join('\n');
 }
 
+/**
+ * Declares a records table tenant data on the signed tenant (the app's
+ * migration 0003), replacing the policy its first migration wrote. A
+ * migration of its own, the same for every resource, so that services
+ * whose records table is older get it too.
+ */
+export function recordsScopesMigration(resource: string): string {
+  const table = recordTable(resource);
+  return [
+    "-- Tenant data, isolated by the signed tenant (the app's migration 0003) instead of a setting",
+    '-- any SQL could change. The grants of 0000_records stay.',
+    `SELECT app_private.tenant_table('public.${table}');`,
+    '',
+  ].join('\n');
+}
+
 export function recordsJournal(): string {
-  return `${JSON.stringify(
-    { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1735689800000, tag: '0000_records', breakpoints: true }] },
-    null,
-    2,
-  )}\n`;
+  const entry = (idx: number, tag: string) => ({ idx, version: '7', when: 1735689800000 + idx, tag, breakpoints: true });
+  return `${JSON.stringify({ version: '7', dialect: 'postgresql', entries: [entry(0, '0000_records'), entry(1, '0001_scopes')] }, null, 2)}\n`;
 }

@@ -17,6 +17,7 @@ import {
   permissionsModule,
   recordsJournal,
   recordsMigration,
+  recordsScopesMigration,
   recordsModule,
 } from './compile.js';
 import { rbacOptions, type RbacOptions } from './schema.js';
@@ -24,6 +25,7 @@ import { permissionSpec, semanticIssues, starterSpec, type PermissionSpec } from
 
 const TEMPLATES = [
   'drizzle/rbac/0000_role_assignments.sql',
+  'drizzle/rbac/0001_scopes.sql',
   'drizzle/rbac/meta/_journal.json',
   'src/authz/config.ts',
   'src/authz/guard.ts',
@@ -82,14 +84,15 @@ export const rbac = defineGenerator({
       { kind: 'content', path: 'cedar/policies.cedar', content: cedarPolicies(compiled) },
       { kind: 'content', path: 'cedar/schema.cedarschema', content: cedarSchema(compiled) },
       { kind: 'content', path: 'src/authz/record-tables.ts', content: recordsModule(compiled) },
-      ...ownedResources(compiled).flatMap((resource): FileIntent[] =>
-        options.migrated.includes(resource)
-          ? []
-          : [
-              { kind: 'content', path: `${recordsFolder(resource)}/0000_records.sql`, content: recordsMigration(resource, options.permissions.resources[resource]?.attributes ?? {}) },
-              { kind: 'content', path: `${recordsFolder(resource)}/meta/_journal.json`, content: recordsJournal() },
-            ],
-      ),
+      ...ownedResources(compiled).flatMap((resource): FileIntent[] => {
+        const attributes = options.permissions.resources[resource]?.attributes ?? {};
+        return [
+          // An applied migration is never rewritten; its scopes come in a migration of their own.
+          ...(options.migrated.includes(resource) ? [] : [{ kind: 'content' as const, path: `${recordsFolder(resource)}/0000_records.sql`, content: recordsMigration(resource, attributes) }]),
+          { kind: 'content', path: `${recordsFolder(resource)}/0001_scopes.sql`, content: recordsScopesMigration(resource) },
+          { kind: 'content', path: `${recordsFolder(resource)}/meta/_journal.json`, content: recordsJournal() },
+        ];
+      }),
       ...TEMPLATES.map((template): FileIntent => ({ kind: 'template', path: template, template: `rbac/${template}.hbs`, data })),
       addDependencies('devDependencies', DEV_DEPENDENCIES),
       addToBuildApp(

@@ -1,6 +1,6 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addPublishedValues, addToBuildApp, addToPackageJson } from '../module.js';
+import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -8,6 +8,7 @@ const TEMPLATES = [
   'drizzle/webhooks/0001_endpoints.sql',
   'drizzle/webhooks/0002_pg_boss.sql',
   'drizzle/webhooks/0003_replay_keys.sql',
+  'drizzle/webhooks/0004_scopes.sql',
   'drizzle/webhooks/meta/_journal.json',
   'src/jobs/boss.ts',
   'src/jobs/queues.ts',
@@ -112,6 +113,7 @@ export const webhooks = defineGenerator({
       [{ folder: 'drizzle/webhooks', table: '__drizzle_migrations_webhooks' }],
       [{ from: '../jobs/boss.js', name: 'migrateQueues' }],
     ),
+    addServiceTables(['public.webhook_inbox', 'public.webhook_dead_letters', 'pgboss.*']),
     {
       kind: 'block',
       path: 'test/setup-env.ts',

@@ -34,7 +34,7 @@ describe('auth generator (in memory)', () => {
       expect(content(p, 'THREAT_MODEL.md').includes('test/auth/passkeys.security.test.ts')).toBe(present);
     }
     // Their own migration folder: turned on after other auth migrations ran, they still apply.
-    expect(JSON.parse(content(on, 'drizzle/auth-passkeys/meta/_journal.json'))).toMatchObject({ entries: [{ idx: 0, tag: '0000_passkeys' }] });
+    expect(JSON.parse(content(on, 'drizzle/auth-passkeys/meta/_journal.json'))).toMatchObject({ entries: [{ idx: 0, tag: '0000_passkeys' }, { idx: 1, tag: '0001_scopes' }] });
     expect(content(on, 'drizzle/auth/meta/_journal.json')).toBe(content(off, 'drizzle/auth/meta/_journal.json'));
     expect(JSON.parse(content(on, 'package.json'))).toMatchObject({ dependencies: { '@simplewebauthn/server': '14.0.3' } });
   });
@@ -64,6 +64,7 @@ describe('auth generator (in memory)', () => {
       [1, '0001_sign_in'],
       [2, '0002_organisations'],
       [3, '0003_keep_revoked'],
+      [4, '0004_scopes'],
     ]);
     // drizzle's migrator applies entries in order and skips any whose "when" is not after the last applied one.
     const when = journal.entries.map((e) => e.when);

@@ -132,6 +132,10 @@ describe('rbac generator (in memory)', () => {
     await writeFile(specFile, edited);
     const next = await plan('rbac', {}, { cwd: target });
     expect(next.files.some((f) => f.path === 'drizzle/rbac-document/0000_records.sql')).toBe(false);
+    // The signed scope comes in a migration of its own, the same whatever the attributes: applied, it is never rewritten either.
+    const scopes = await readFile(path.join(target, 'drizzle/rbac-document/0001_scopes.sql'), 'utf8');
+    expect(scopes).toContain("SELECT app_private.tenant_table('public.document_records');");
+    expect(next.files.find((f) => f.path === 'drizzle/rbac-document/0001_scopes.sql')?.status).toBe('unchanged');
     expect(next.files.find((f) => f.path === 'src/authz/record-tables.ts')?.content).toContain("pages: bigint('pages', { mode: 'number' }).notNull()");
   });
 

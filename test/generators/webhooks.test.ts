@@ -31,7 +31,10 @@ describe('webhooks generator (in memory)', () => {
     for (const table of ['webhook_endpoints', 'webhook_deliveries']) {
       expect(migration).toContain(`ALTER TABLE "${table}" FORCE ROW LEVEL SECURITY;`);
     }
-    expect(migration).toContain(`NULLIF(current_setting('app.tenant_id', true), '')::uuid`);
+    // Declared again on the signed tenant, the one way the app's migration 0003 offers.
+    for (const table of ['webhook_endpoints', 'webhook_deliveries']) {
+      expect(content('drizzle/webhooks/0004_scopes.sql')).toContain(`SELECT app_private.tenant_table('public.${table}');`);
+    }
     expect(migration).not.toMatch(/GRANT[^;]*(UPDATE|DELETE)[^;]*ON TABLE "webhook_deliveries"/);
     expect(migration).not.toMatch(/GRANT[^;]*DELETE[^;]*ON TABLE "webhook_endpoints"/);
     const journal = JSON.parse(content('drizzle/webhooks/meta/_journal.json')) as { entries: { idx: number; tag: string }[] };
@@ -40,6 +43,7 @@ describe('webhooks generator (in memory)', () => {
       [1, '0001_endpoints'],
       [2, '0002_pg_boss'],
       [3, '0003_replay_keys'],
+      [4, '0004_scopes'],
     ]);
     expect(content('src/webhooks/endpoints.ts')).toContain("createCipheriv('aes-256-gcm'");
     expect(content('test/webhooks/endpoints.security.test.ts')).not.toBe('');
