@@ -17,6 +17,7 @@ const TEMPLATES = [
   'src/auth/back-channel-logout.ts',
   'src/auth/bearer.ts',
   'src/auth/config.ts',
+  'src/auth/keys.ts',
   'src/auth/organisations.ts',
   'src/auth/plugin.ts',
   'src/auth/require-sign-in.ts',
@@ -26,6 +27,7 @@ const TEMPLATES = [
   'src/auth/sign-in-config.ts',
   'src/auth/sign-in.ts',
   'src/auth/step-up.ts',
+  'src/auth/tokens.ts',
   'test/auth/bearer.security.test.ts',
   'test/auth/browser.e2e.test.ts',
   'test/auth/config.test.ts',
@@ -34,6 +36,7 @@ const TEMPLATES = [
   'test/auth/sessions.security.test.ts',
   'test/auth/sign-in.security.test.ts',
   'test/auth/step-up.security.test.ts',
+  'test/auth/tokens.security.test.ts',
 ] as const;
 
 /** Written only with `passkeys: true`. */
@@ -73,6 +76,7 @@ export const auth = defineGenerator({
         defaults: {
           algorithms: options.algorithms,
           maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
+          untypedAccessTokens: options.untypedAccessTokens,
           tenantClaim: options.tenantClaim,
           rolesClaim: options.rolesClaim,
           mfaAcrValues: options.mfaAcrValues,
@@ -80,6 +84,8 @@ export const auth = defineGenerator({
         signInDefaults: { mfaRoles: options.mfaRoles, mfaAcrValues: options.mfaAcrValues },
         tenantClaim: options.tenantClaim,
         rolesClaim: options.rolesClaim,
+        // The development provider signs with the first algorithm the service accepts.
+        devAlgorithm: options.algorithms[0],
         passkeys: options.passkeys,
         impersonatorRoles: ['admin'],
       },
@@ -174,8 +180,11 @@ OIDC_ISSUER=
 OIDC_JWKS_URI=
 # This API's identifier, as in the tokens' aud.
 OIDC_AUDIENCE=
-# Access tokens that live longer than this are refused (60 to 3600).
+# Access, ID and logout tokens that would live longer than this from now are refused (60 to 3600):
+# keep it above your provider's token lifetimes, plus a few seconds for its clock.
 AUTH_MAX_TOKEN_LIFETIME_SECONDS=${String(options.maxTokenLifetimeSeconds)}
+# Access tokens must be typed at+jwt (RFC 9068); true also takes typ JWT or none, for providers that do not set it.
+AUTH_UNTYPED_ACCESS_TOKENS=${String(options.untypedAccessTokens)}
 # This service as a client of the provider; the redirect URI exactly as registered there.
 OIDC_CLIENT_ID=
 OIDC_CLIENT_SECRET=
