@@ -18,6 +18,7 @@ const TEMPLATES = [
   'src/auth/back-channel-logout.ts',
   'src/auth/bearer.ts',
   'src/auth/config.ts',
+  'src/auth/keys.ts',
   'src/auth/organisations.ts',
   'src/auth/plugin.ts',
   'src/auth/require-sign-in.ts',
@@ -27,6 +28,7 @@ const TEMPLATES = [
   'src/auth/sign-in-config.ts',
   'src/auth/sign-in.ts',
   'src/auth/step-up.ts',
+  'src/auth/tokens.ts',
   'test/auth/bearer.security.test.ts',
   'test/auth/browser.e2e.test.ts',
   'test/auth/config.test.ts',
@@ -35,6 +37,7 @@ const TEMPLATES = [
   'test/auth/sessions.security.test.ts',
   'test/auth/sign-in.security.test.ts',
   'test/auth/step-up.security.test.ts',
+  'test/auth/tokens.security.test.ts',
 ] as const;
 
 /** Written only with `passkeys: true`. */
@@ -75,6 +78,7 @@ export const auth = defineGenerator({
         defaults: {
           algorithms: options.algorithms,
           maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
+          untypedAccessTokens: options.untypedAccessTokens,
           tenantClaim: options.tenantClaim,
           rolesClaim: options.rolesClaim,
           mfaAcrValues: options.mfaAcrValues,
@@ -82,6 +86,8 @@ export const auth = defineGenerator({
         signInDefaults: { mfaRoles: options.mfaRoles, mfaAcrValues: options.mfaAcrValues },
         tenantClaim: options.tenantClaim,
         rolesClaim: options.rolesClaim,
+        // The development provider signs with the first algorithm the service accepts.
+        devAlgorithm: options.algorithms[0],
         passkeys: options.passkeys,
         impersonatorRoles: ['admin'],
       },
@@ -177,8 +183,11 @@ OIDC_ISSUER=
 OIDC_JWKS_URI=
 # This API's identifier, as in the tokens' aud.
 OIDC_AUDIENCE=
-# Access tokens that live longer than this are refused (60 to 3600).
+# Access, ID and logout tokens that would live longer than this from now are refused (60 to 3600):
+# keep it above your provider's token lifetimes, plus a few seconds for its clock.
 AUTH_MAX_TOKEN_LIFETIME_SECONDS=${String(options.maxTokenLifetimeSeconds)}
+# Access tokens must be typed at+jwt (RFC 9068); true also takes typ JWT or none, for providers that do not set it.
+AUTH_UNTYPED_ACCESS_TOKENS=${String(options.untypedAccessTokens)}
 # This service as a client of the provider; the redirect URI exactly as registered there.
 OIDC_CLIENT_ID=
 OIDC_CLIENT_SECRET=
@@ -198,11 +207,15 @@ PASSKEY_RP_NAME=
 const README = `## Authentication
 
 API requests carry \`Authorization: Bearer <access token>\` from your OpenID Connect provider.
-\`installBearerAuth\` (\`src/auth/plugin.ts\`) verifies it with \`jose\` against \`OIDC_JWKS_URI\`: an explicit
-list of asymmetric algorithms (never \`none\` or HMAC), the exact \`OIDC_ISSUER\` and \`OIDC_AUDIENCE\`,
-\`exp\` and \`nbf\`, and a maximum lifetime. A valid token sets \`request.user\` (id from \`sub\`, tenant and
-roles from their claims, MFA from \`amr\`/\`acr\`); a bad one gets 401 at once, never an anonymous
-request. Keys are fetched over https and cached; a new \`kid\` at the provider is picked up.
+\`installBearerAuth\` (\`src/auth/plugin.ts\`) verifies it against \`OIDC_JWKS_URI\` by the rules of
+\`src/auth/tokens.ts\`, the same for access tokens, ID tokens and logout tokens: at most 8 KiB, an explicit
+list of asymmetric algorithms (never \`none\` or HMAC), \`typ\` \`at+jwt\` (RFC 9068; see
+\`AUTH_UNTYPED_ACCESS_TOKENS\`) and no ID-token claims, the exact \`OIDC_ISSUER\` and \`OIDC_AUDIENCE\`,
+\`exp\` and \`nbf\`, \`iat\` and \`auth_time\` not in the future, and a maximum lifetime measured from now.
+A valid token sets \`request.user\` (id from \`sub\`, tenant and roles from their claims, MFA from
+\`amr\`/\`acr\`); a bad one gets 401 at once, never an anonymous request. Keys are fetched over https and
+cached (\`src/auth/keys.ts\`); a new \`kid\` at the provider is picked up. Verified tokens are remembered
+by their hash until their \`exp\`, and forgotten whenever the provider's keys change.
 
 Browser sessions live in the database (\`src/auth/sessions.ts\`): \`createSession\` after sign-in returns a new
 random token for the \`__Host-session\` cookie (only its hash is stored), every request reads the session
@@ -210,7 +223,8 @@ afresh (30 minutes idle, 12 hours absolute), and \`revokeUserSessions(db, { tena
 ends all of a user's sessions at once: pass it to rbac's \`grantRole\`/\`revokeRole\` as \`revokeSessions\`.
 
 Browsers sign in at \`/auth/login?returnTo=/path\` (authorization code flow with PKCE, one-time state and
-nonce, the provider's \`iss\` checked, \`src/auth/sign-in.ts\`); the provider's tokens stay on the server,
+nonce, the provider's \`iss\` checked, the ID token's signature, size and times checked by the same rules,
+\`src/auth/sign-in.ts\`); the provider's tokens stay on the server,
 sealed with \`AUTH_TOKEN_KEY\`, and \`SignIn.accessToken(session)\` refreshes them (rotation; a reused
 refresh token ends the session). Holders of sensitive roles (the \`mfaRoles\` option) must sign in with MFA. A risky route declares
 \`config: { stepUp: { maxAgeSeconds: 300 } }\` and gets a 401 challenge for stale or single-factor sign-ins.
@@ -230,9 +244,15 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 
 | STRIDE                 | Threat                                                                | Mitigation                                                                                                   | Proved by                               |
 | ---------------------- | --------------------------------------------------------------------- | ------------------------------------------------------------------------------------------------------------ | --------------------------------------- |
-| Spoofing               | A token with \`alg: none\`, or HS256 forged with the public key         | An explicit list of asymmetric algorithms on every verification: \`src/auth/bearer.ts\`                       | \`test/auth/bearer.security.test.ts\`    |
-| Spoofing               | A token for another API or from another issuer                         | Exact \`iss\` and \`aud\`: \`src/auth/bearer.ts\`                                                                | \`test/auth/bearer.security.test.ts\`    |
-| Spoofing               | A stolen long-lived or expired token                                  | \`exp\`, \`nbf\` and a maximum lifetime: \`src/auth/bearer.ts\`                                                   | \`test/auth/bearer.security.test.ts\`    |
+| Spoofing               | A token with \`alg: none\`, or HS256 forged with the public key         | An explicit list of asymmetric algorithms on every verification: \`src/auth/tokens.ts\`                       | \`test/auth/bearer.security.test.ts\`    |
+| Spoofing               | A token for another API or from another issuer                         | Exact \`iss\` and \`aud\`: \`src/auth/tokens.ts\`                                                                | \`test/auth/bearer.security.test.ts\`    |
+| Spoofing               | A stolen long-lived or expired token                                  | \`exp\`, \`nbf\` and a maximum lifetime measured from now: \`src/auth/tokens.ts\`                                  | \`test/auth/tokens.security.test.ts\`    |
+| Spoofing               | A forged or altered ID token at sign-in (unknown key, one byte changed) | Every ID token's signature checked against the provider's key set with \`algorithms\`: \`src/auth/sign-in.ts\`, \`src/auth/tokens.ts\` | \`test/auth/sign-in.security.test.ts\`   |
+| Elevation of privilege | \`iat\` or \`auth_time\` in the future makes a sign-in look fresh to step-up and passkey registration | Both refused beyond 30 s of skew, for every kind of token, before anything is stored: \`src/auth/tokens.ts\` | \`test/auth/tokens.security.test.ts\`    |
+| Spoofing               | An ID token or a logout token used as an access token, or the reverse    | \`typ\` per kind (\`at+jwt\` for access tokens) and the claims only another kind carries: \`src/auth/tokens.ts\` | \`test/auth/tokens.security.test.ts\`    |
+| Elevation of privilege | Two methods of one kind (\`otp\` + \`tel\`) or a malformed \`amr\` counted as MFA | The RFC 8176 factor table, pinned by tests; only arrays of strings count: \`src/auth/tokens.ts\` | \`test/auth/tokens.security.test.ts\`    |
+| Denial of service      | Megabyte tokens parsed, stored and logged                             | 8 KiB per token before parsing; 64 KiB per answer of the provider: \`src/auth/tokens.ts\`, \`src/auth/keys.ts\` | \`test/auth/tokens.security.test.ts\`    |
+| Spoofing               | A token remembered after its key was withdrawn, or past its \`exp\`   | Remembered tokens expire at \`exp\` and are forgotten when the key set changes; failures never remembered: \`src/auth/bearer.ts\` | \`test/auth/bearer.security.test.ts\`    |
 | Tampering              | Signing keys swapped in transit                                       | https only for the issuer and the key set, except a local provider in development: \`src/auth/config.ts\`     | \`test/auth/config.test.ts\`             |
 | Spoofing               | A planted session cookie becomes a signed-in session (fixation)        | A new random token at every sign-in; unknown cookies are cleared: \`src/auth/sessions.ts\`                     | \`test/auth/sessions.security.test.ts\`  |
 | Elevation of privilege | A revoked or idle session keeps working                              | Sessions read from the database on every request; idle and absolute timeouts; one revocation point: \`src/auth/sessions.ts\` | \`test/auth/sessions.security.test.ts\`  |
@@ -244,6 +264,8 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Elevation of privilege | An admin account taken over with a password alone                      | MFA required for sensitive roles at sign-in; step-up on risky routes: \`src/auth/step-up.ts\`              | \`test/auth/step-up.security.test.ts\`   |
 | Denial of service      | Sign-in flooding by address or against one account                     | 10 a minute per address, 10 sign-ins per account in 15 minutes: \`src/auth/routes.ts\`                      | \`test/auth/sign-in.security.test.ts\`   |
 | Repudiation            | A user signed out at the provider keeps a session here                 | Back-channel logout with a verified, single-use logout token: \`src/auth/back-channel-logout.ts\`         | \`test/auth/sign-in.security.test.ts\`   |
+| Denial of service      | A logout by \`sub\` ends the same user id's sessions in other tenants  | Only sessions the provider vouched for, in the tenants where it signed that user in: \`src/auth/back-channel-logout.ts\` | \`test/auth/sign-in.security.test.ts\`   |
+| Denial of service      | A forged callback (login CSRF) cancels the user's own sign-in          | The pending sign-in is used up only by a callback with its \`state\`: \`src/auth/sign-in.ts\`            | \`test/auth/sign-in.security.test.ts\`   |
 | Spoofing               | An unconfirmed email address at a company's domain joins its organisation | Only \`email_verified: true\`, a strictly parsed address, and a verified domain of that tenant: \`src/auth/organisations.ts\` | \`test/auth/organisations.security.test.ts\` |
 | Spoofing               | A lookalike domain (\`evil-example.com\`, \`example.com.evil.net\`, a homograph) counts as a verified one | Exact match after IDNA normalisation; input IDNA would silently change is refused: \`src/auth/organisations.ts\` | \`test/auth/organisations.security.test.ts\` |
 | Elevation of privilege | A tenant claims a domain it does not own, or one another tenant verified | A random, expiring DNS TXT value per tenant; one tenant per verified domain (a unique index across tenants): \`drizzle/auth/0002_organisations.sql\` | \`test/auth/organisations.security.test.ts\` |

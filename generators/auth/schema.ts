@@ -7,14 +7,18 @@ export const authOptions = z.strictObject({
     .array(z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']))
     .min(1)
     .default(['RS256', 'ES256'])
-    .describe('Signing algorithms accepted on access tokens: asymmetric only (never none or HS*).'),
+    .describe('Signing algorithms accepted on access, ID and logout tokens: asymmetric only (never none or HS*); the development provider signs with the first.'),
   maxTokenLifetimeSeconds: z
     .number()
     .int()
     .min(60)
     .max(3600)
     .default(600)
-    .describe('Access tokens that live longer (exp - iat) are refused; AUTH_MAX_TOKEN_LIFETIME_SECONDS overrides it.'),
+    .describe('Access, ID and logout tokens that would live longer from now (exp - min(iat, now)) are refused; AUTH_MAX_TOKEN_LIFETIME_SECONDS overrides it.'),
+  untypedAccessTokens: z
+    .boolean()
+    .default(false)
+    .describe('Also accept access tokens whose typ is JWT or missing, for providers that do not type them at+jwt (RFC 9068); ID and logout tokens are still refused by their claims. AUTH_UNTYPED_ACCESS_TOKENS overrides it.'),
   tenantClaim: claim.default('tenant_id').describe('The claim holding the tenant id (a UUID).'),
   rolesClaim: claim.default('roles').describe('The claim holding the role names.'),
   mfaAcrValues: z
