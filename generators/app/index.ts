@@ -76,6 +76,7 @@ const TEMPLATES = [
   'test/eslint-rules/require-route-authz.test.ts',
   'test/eslint-rules/rule-tester.ts',
   'test/eslint-rules/seeded.test.ts',
+  'test/global-setup.ts',
   'test/health.test.ts',
   'test/http/cookies.security.test.ts',
   'test/http/cors.security.test.ts',
