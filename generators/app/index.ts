@@ -50,6 +50,7 @@ const TEMPLATES = [
   'src/http/cors.ts',
   'src/http/errors.ts',
   'src/http/gate.ts',
+  'src/http/logging.ts',
   'src/http/principal.ts',
   'src/http/rate-limit.ts',
   'src/http/request-id.ts',
@@ -117,6 +118,7 @@ const DEPENDENCIES = [
   'fastify',
   'ioredis',
   'pg',
+  'pino',
   'zod',
 ] as const;
 const DEV_DEPENDENCIES = [
