@@ -35,9 +35,11 @@ export function addToPackageJson(additions: {
 
 /**
  * Imports into src/app.ts and statements added to `buildApp`, before its
- * return, in order. `early` statements go right after the route-contract
- * hook instead, before anything registers a route: hooks that check or guard
- * routes (`onRoute`) see only the routes registered after them.
+ * return, in order. `early` statements go right after the route gate is
+ * installed instead, before anything registers a route: a module registers
+ * there what it decides in the gate (rbac its permissions, auth its step-up),
+ * which the gate checks every route's `config.access` against as the route
+ * is registered.
  */
 export function addToBuildApp(
   imports: readonly { readonly from: string; readonly named: readonly string[] }[],
@@ -54,15 +56,15 @@ export function addToBuildApp(
         op: 'ensure-statement' as const,
         inFunction: 'buildApp',
         statement,
-        after: ROUTE_CONTRACT_HOOK,
+        after: GATE_INSTALLED,
       })),
       ...statements.map((statement) => ({ op: 'ensure-statement' as const, inFunction: 'buildApp', statement })),
     ],
   };
 }
 
-/** The first statement of `buildApp` in src/app.ts: the anchor for hooks every route must pass. */
-const ROUTE_CONTRACT_HOOK = "app.addHook('onRoute', assertRouteContract);";
+/** The statement of `buildApp` in src/app.ts that installs the route gate: the anchor for its deciders. */
+const GATE_INSTALLED = 'installGate(app, rateLimits);';
 
 /**
  * Registers migration folders (relative to the service root, such as

@@ -21,7 +21,6 @@ const TEMPLATES = [
   'src/auth/keys.ts',
   'src/auth/organisations.ts',
   'src/auth/plugin.ts',
-  'src/auth/require-sign-in.ts',
   'src/auth/routes.ts',
   'src/auth/sealed.ts',
   'src/auth/sessions.ts',
@@ -32,7 +31,7 @@ const TEMPLATES = [
   'test/auth/bearer.security.test.ts',
   'test/auth/browser.e2e.test.ts',
   'test/auth/config.test.ts',
-  'test/auth/require-sign-in.security.test.ts',
+  'test/auth/gate.security.test.ts',
   'test/auth/organisations.security.test.ts',
   'test/auth/sessions.security.test.ts',
   'test/auth/sign-in.security.test.ts',
@@ -105,7 +104,6 @@ export const auth = defineGenerator({
         { from: './auth/routes.js', named: ['installSignIn'] },
         { from: './auth/sign-in-config.js', named: ['loadSignInConfig'] },
         { from: './auth/step-up.js', named: ['installStepUp'] },
-        { from: './auth/require-sign-in.js', named: ['installSignInRequirement'] },
         ...(options.passkeys
           ? [
               { from: './auth/passkey-routes.js', named: ['passkeyRoutes'] },
@@ -123,8 +121,8 @@ export const auth = defineGenerator({
           : []),
         ...(options.impersonation ? ['installImpersonationMarker(app);'] : []),
       ],
-      // Before any route is registered: they check every route.
-      ['installSignInRequirement(app);', 'installStepUp(app);'],
+      // Decides `access.stepUp` in the route gate: before any route that uses it is registered.
+      ['installStepUp(app);'],
     ),
     // What test/setup-env.ts and scripts/dev.ts hold: refused as secrets outside development and test.
     addPublishedValues([

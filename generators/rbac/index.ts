@@ -97,13 +97,13 @@ export const rbac = defineGenerator({
       addDependencies('devDependencies', DEV_DEPENDENCIES),
       addToBuildApp(
         [
-          { from: './authz/guard.js', named: ['installAuthzGuard'] },
+          { from: './authz/guard.js', named: ['installAuthz'] },
           { from: './authz/config.js', named: ['loadAuthzConfig'] },
           { from: './authz/records.js', named: ['recordRoutes'] },
         ],
         ['if (options.database !== undefined) recordRoutes(app, options.database.db);'],
-        // Before any route is registered, so that it guards (and checks) every one.
-        ['installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });'],
+        // Decides `access: { resource, action }` in the route gate: before any such route is registered.
+        ['installAuthz(app, { ...loadAuthzConfig(process.env), database: options.database });'],
       ),
       addMigrations([
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
@@ -191,10 +191,11 @@ grant (owner, attribute comparisons, MFA). \`npx bulwark generate rbac\` compile
 
 - Deny by default: \`policy.can(principal, action, resource)\` (\`src/authz/policy.ts\`) allows only what a
   rule allows, within the principal's tenant unless the resource is global, and says why.
-- Every route declares \`config: { authz: { resource, action } }\` or \`config: { public: true }\`; a route
-  with neither stops the service at start-up (\`src/authz/guard.ts\`), and the lint rule
-  \`local/require-route-authz\` catches it before that. A request without a principal gets 401; one
-  whose roles grant nothing for the route gets 403 with no detail, and an audit entry.
+- A guarded route declares \`config: { access: { resource, action } }\` in the route gate
+  (\`src/http/gate.ts\`); \`installAuthz\` (\`src/authz/guard.ts\`) decides it. A route naming an action
+  the spec lacks stops the service at start-up, and the lint rule \`local/require-route-authz\` reads
+  the same declaration. A request without a principal gets 401; one whose roles grant nothing for the
+  route gets 403 with no detail, and an audit entry, before its body is even parsed.
 - Conditions on the resource itself (owner, attributes) are checked in the handler with
   \`authorize(request, action, resource)\`, which also answers 403 and audits.
 - Each tenant-owned resource gets a table (\`<resource>_records\`, \`src/authz/record-tables.ts\`) with forced
@@ -220,13 +221,13 @@ const THREAT_MODEL = `## Authorization (\`src/authz/\`)
 
 | STRIDE                 | Threat                                                         | Mitigation                                                                                                        | Proved by                              |
 | ---------------------- | -------------------------------------------------------------- | ----------------------------------------------------------------------------------------------------------------- | -------------------------------------- |
-| Elevation of privilege | A route ships without an authorization requirement            | Routes without \`authz\` or \`public\` stop the service at start-up: \`src/authz/guard.ts\`                            | \`test/authz/guard.security.test.ts\`   |
+| Elevation of privilege | A route ships without an authorization requirement, or names one the spec lacks | Every route declares \`config.access\` in the route gate or the service does not start; a permission the spec lacks stops it too: \`src/authz/guard.ts\` | \`test/authz/guard.security.test.ts\`   |
 | Elevation of privilege | A role does more than the spec grants, or a wildcard sneaks in | Deny by default, rules compiled from the spec, no wildcards in the spec: \`src/authz/policy.ts\`                    | \`test/authz/matrix.test.ts\`           |
 | Elevation of privilege | The policy code and the reviewed spec drift apart              | The spec's hash is in every generated file; Cedar decides the same requests: \`src/authz/permissions.ts\`            | \`test/authz/drift.test.ts\`, \`test/authz/cedar.test.ts\` |
 | Information disclosure | A user reads another tenant's resource                        | Same tenant is part of every rule for a tenant-owned resource: \`src/authz/policy.ts\`                             | \`test/authz/matrix.test.ts\`           |
 | Information disclosure | A query (or an injection) reaches another tenant's records     | Every record query runs in \`withTenant\` for the caller's tenant; forced row-level security on each records table: \`src/authz/records.ts\` | \`test/authz/records.security.test.ts\` |
 | Tampering              | A record is moved to another tenant or owner (mass assignment) | Bodies list only the resource's attributes; \`app_user\` may update only those columns: \`src/authz/records.ts\` | \`test/authz/records.security.test.ts\` |
-| Repudiation            | Denied attempts leave no trace                                 | Every 401/403 from the guard is audited: \`src/authz/guard.ts\`                                                   | \`test/authz/guard.security.test.ts\`   |
+| Repudiation            | Denied attempts leave no trace                                 | Every 403 of a permission the route needs, and of \`authorize\`, is audited: \`src/authz/guard.ts\`                 | \`test/authz/guard.security.test.ts\`   |
 | Elevation of privilege | A user grants themselves or a friend a role they do not hold    | A role can be granted or revoked only by someone holding all of it; unknown roles refused; every change audited and the user's sessions ended: \`src/authz/roles.ts\` | \`test/authz/roles.security.test.ts\` |
 | Tampering              | A role row is rewritten through SQL injection, or across tenants | \`app_user\` may insert and delete role rows, never update them; forced row-level security per tenant: \`drizzle/rbac/0000_role_assignments.sql\` | \`test/authz/roles.security.test.ts\` |
 | Elevation of privilege | A production role is changed at run time                      | Roles are frozen data compiled from the committed spec; nothing reads them from the database: \`src/authz/permissions.ts\` | \`test/authz/guard.security.test.ts\`   |

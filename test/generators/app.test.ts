@@ -36,6 +36,10 @@ describe('app generator (in memory)', () => {
         'src/server.ts',
         'src/config.ts',
         'src/routes/health.ts',
+        // The core every module plugs into: one route gate, one error reply.
+        'src/http/gate.ts',
+        'src/http/errors.ts',
+        'test/http/gate.security.test.ts',
         '.gitignore',
         '.env.example',
         'README.md',

@@ -13,6 +13,9 @@ describe('auth generator (in memory)', () => {
     expect(content('src/auth/config.ts')).toContain("algorithms: ['ES256']");
     expect(content('src/auth/config.ts')).toContain("tenantClaim: 'https://example.test/tenant'");
     expect(content('src/app.ts')).toContain('installBearerAuth(app, loadAuthConfig(process.env));');
+    // Step-up is decided in the route gate: registered right after it, before any route.
+    expect(content('src/app.ts')).toContain('installGate(app, rateLimits);\n  installStepUp(app);');
+    expect(content('src/app.ts')).not.toContain('require-sign-in');
     expect(JSON.parse(content('package.json'))).toMatchObject({ dependencies: { jose: expect.any(String) as string } });
     expect(content('.env.example')).toContain('AUTH_MAX_TOKEN_LIFETIME_SECONDS=300');
   });

@@ -55,7 +55,10 @@ describe('rbac generator (in memory)', () => {
       expect(paths).toContain(expected);
     }
     const appTs = p.files.find((f) => f.path === 'src/app.ts')?.content ?? '';
-    expect(appTs).toContain('installAuthzGuard(app, { ...loadAuthzConfig(process.env), database: options.database });');
+    // Registered in the route gate right after it is installed, before any route.
+    expect(appTs).toContain(
+      'installGate(app, rateLimits);\n  installAuthz(app, { ...loadAuthzConfig(process.env), database: options.database });',
+    );
     expect(p.files.find((f) => f.path === 'THREAT_MODEL.md')?.content).toContain('<!-- bulwark:begin rbac -->');
   });
 

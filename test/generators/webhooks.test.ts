@@ -21,6 +21,9 @@ describe('webhooks generator (in memory)', () => {
     expect(content('src/app.ts')).toMatch(/await webhookRoutes\(app, \{[^}]*loadWebhookConfig\(process\.env\)/);
     expect(content('test/setup-env.ts')).toContain('process.env.WEBHOOK_SECRET_PARTNER_API ??=');
     expect(content('.env.example')).toContain('WEBHOOK_SECRET_STRIPE=');
+    // Providers' bursts get their own budget, declared in the route gate.
+    expect(content('.env.example')).toContain('WEBHOOK_RATE_LIMIT_MAX=6000');
+    expect(content('src/webhooks/routes.ts')).toContain('config: { access: { public: true, rateLimit } }');
     expect(content('src/db/client.ts')).toContain("'../../drizzle/webhooks'");
   });
 
