@@ -5,9 +5,16 @@
 // and a CASL ability built per request); the generated full service's
 // `/health` with its request log on at the default level; and a route of
 // the generated service declared `access: { resource: 'document', action:
-// 'read' }`, which touches no database (bearer token + rbac).
+// 'read' }`, which touches no database (bearer token + rbac). Then a record
+// read (`GET /api/records/document/:id`: bearer, rbac, a tenant transaction
+// with its signed scope and row-level security, the owner check) on PGlite and
+// on PostgreSQL, side by side with the same hand-written guard followed by a
+// hand-written `SELECT ... WHERE tenant_id = $1 AND id = $2` (no RLS, no scope)
+// on the same database engine. On PostgreSQL the generated service logs in as
+// a role that can only become app_user and app_service (docs/app.md).
 // Usage: npm run build && node bench/http.mjs [--seconds 5] [--rounds 3] [--connections 10]
 //   [--service <dir of a generated full service>] [--cpu-prof <dir>] [--only health,guarded]
+//   [--database-url postgres://postgres@127.0.0.1:5432/test]   (an owner's URL; a database is made and dropped)
 import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -27,7 +34,8 @@ const { values } = parseArgs({
     service: { type: 'string' },
     'cpu-prof': { type: 'string' },
     // Some of bare, jose-casl, health, guarded (comma-separated), to profile one path alone.
-    only: { type: 'string', default: 'bare,jose-casl,health,guarded' },
+    only: { type: 'string', default: 'bare,jose-casl,health,guarded,record-pglite,hand-pglite,record-pg,hand-pg' },
+    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     // Internal: this file is also each server and the load generator.
     serve: { type: 'string' },
     load: { type: 'string' },
@@ -40,6 +48,9 @@ const TENANT = '00000000-0000-4000-8000-0000000000b1';
 /** A role of the starter permission spec that reads documents, without MFA. */
 const ROLE = 'member';
 const OK_SCHEMA = { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } };
+/** The record every record read asks for, owned by the token's subject in TENANT. */
+const RECORD_ID = '00000000-0000-4000-8000-0000000000d1';
+const SUBJECT = 'bench-user';
 
 if (values.serve !== undefined) await serve(values.serve);
 else if (values.load !== undefined) await load(JSON.parse(values.load));
@@ -66,7 +77,7 @@ async function serve(kind) {
     app.get('/bench', { schema: OK_SCHEMA }, () => ({ ok: true }));
     return listen(app);
   }
-  if (kind === 'jose-casl') {
+  if (kind === 'jose-casl' || kind === 'hand-pglite' || kind === 'hand-pg') {
     // The obvious hand-written guard: verify the token, build the user's ability, ask it.
     const { fastify } = await import('fastify');
     const { createRemoteJWKSet, jwtVerify } = await import('jose');
@@ -87,22 +98,76 @@ async function serve(kind) {
       for (const role of payload.roles ?? []) for (const [action, subject] of grants[role] ?? []) can(action, subject);
       if (!build().can('read', 'Document')) return reply.code(403).send({ error: 'FORBIDDEN' });
     });
-    app.get('/bench', { schema: OK_SCHEMA }, () => ({ ok: true }));
-    return listen(app);
+    if (kind === 'jose-casl') {
+      app.get('/bench', { schema: OK_SCHEMA }, () => ({ ok: true }));
+      return listen(app);
+    }
+    // Then the obvious hand-written read: the tenant in the WHERE clause, nothing else.
+    const query = await handWrittenDatabase(kind);
+    const RECORD_SCHEMA = { response: { 200: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' } } } } };
+    app.get('/bench/record/:id', { schema: RECORD_SCHEMA }, async (request, reply) => {
+      const rows = await query.read(TENANT, request.params.id);
+      if (rows.length === 0) return reply.code(404).send({ error: 'NOT_FOUND' });
+      return rows[0];
+    });
+    return listen(app, query.close);
   }
-  if (kind === 'generated') {
+  if (kind === 'generated' || kind === 'generated-pg') {
     // The generated service as src/server.ts starts it (database included), plus one
     // guarded route that touches no database, declared as a user would declare it.
     const { tsImport } = await import('tsx/esm/api');
     const service = process.env.BENCH_SERVICE;
-    const { buildApp, loadConfigOrExit, openDatabase } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
-    const config = loadConfigOrExit(process.env);
-    const database = await openDatabase(config);
+    const { buildApp, loadConfigOrExit, openDatabase, withTenant, documentRecords } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
+    const env = kind === 'generated' ? process.env : await serviceLogin(openDatabase, loadConfigOrExit);
+    const config = loadConfigOrExit(env);
+    const database = await openDatabase(config, { requireSafeLogin: kind === 'generated-pg' });
+    await withTenant(database.db, TENANT, (tx) =>
+      tx.insert(documentRecords).values({ id: RECORD_ID, tenantId: TENANT, ownerId: SUBJECT, title: 'bench', internalNote: 'bench' }),
+    );
     const app = await buildApp(config, { database });
     app.get('/bench/guarded', { config: { access: { resource: 'document', action: 'read' } }, schema: OK_SCHEMA }, () => ({ ok: true }));
     return listen(app, () => database.close());
   }
   throw new Error(`unknown server ${kind}`);
+}
+
+/**
+ * The production set-up of docs/app.md, "Database logins": migrate as the
+ * owner, then a login that can only become app_user and app_service.
+ */
+async function serviceLogin(openDatabase, loadConfigOrExit) {
+  const ownerUrl = process.env.BENCH_PG_URL;
+  const owner = await openDatabase(loadConfigOrExit({ ...process.env, DATABASE_URL: ownerUrl, DATABASE_MIGRATION_URL: ownerUrl }));
+  await owner.close();
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  const login = process.env.BENCH_PG_LOGIN;
+  await client.query(`CREATE ROLE ${login} LOGIN NOINHERIT`);
+  await client.query(`GRANT app_user, app_service TO ${login}`);
+  await client.end();
+  const loginUrl = new URL(ownerUrl);
+  loginUrl.username = login;
+  return { ...process.env, DATABASE_URL: loginUrl.href, DATABASE_MIGRATION_URL: ownerUrl };
+}
+
+/** A table and one row for the hand-written read, on PGlite in memory or the bench's PostgreSQL database. */
+async function handWrittenDatabase(kind) {
+  const ddl = 'CREATE TABLE documents (id uuid PRIMARY KEY, tenant_id uuid NOT NULL, owner_id text NOT NULL, title text NOT NULL)';
+  const row = [RECORD_ID, TENANT, SUBJECT, 'bench'];
+  const select = 'SELECT id, title FROM documents WHERE tenant_id = $1 AND id = $2';
+  if (kind === 'hand-pglite') {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await PGlite.create();
+    await db.exec(ddl);
+    await db.query('INSERT INTO documents VALUES ($1, $2, $3, $4)', row);
+    return { read: async (tenant, id) => (await db.query(select, [tenant, id])).rows, close: () => db.close() };
+  }
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: process.env.BENCH_PG_URL, max: 10 });
+  await pool.query(ddl);
+  await pool.query('INSERT INTO documents VALUES ($1, $2, $3, $4)', row);
+  return { read: async (tenant, id) => (await pool.query(select, [tenant, id])).rows, close: () => pool.end() };
 }
 
 // --- The load generator: keep-alive connections, one request in flight each --
@@ -156,6 +221,7 @@ async function orchestrate() {
   const connections = Number(values.connections);
   const work = mkdtempSync(path.join(os.tmpdir(), 'bulwark-bench-http-'));
   const children = [];
+  const cleanups = [];
   try {
     // A generated full service (app + rbac + webhooks + auth).
     const service = values.service ?? path.join(work, 'svc');
@@ -166,7 +232,14 @@ async function orchestrate() {
     }
     writeFileSync(
       path.join(service, 'src/bench-entry.ts'),
-      "export { buildApp } from './app.js';\nexport { loadConfigOrExit } from './config.js';\nexport { openDatabase } from './db/client.js';\n",
+      [
+        "export { buildApp } from './app.js';",
+        "export { loadConfigOrExit } from './config.js';",
+        "export { openDatabase } from './db/client.js';",
+        "export { withTenant } from './db/tenant.js';",
+        "export { documentRecords } from './authz/record-tables.js';",
+        '',
+      ].join('\n'),
     );
 
     // The identity provider's key set, served over https on this machine (production
@@ -184,7 +257,7 @@ async function orchestrate() {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({ tenant_id: TENANT, roles: [ROLE] })
         .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'at+jwt' })
-        .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('bench-user')
+        .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(SUBJECT)
         .setIssuedAt(now).setExpirationTime(now + 600)
         .sign(privateKey);
     };
@@ -202,6 +275,9 @@ async function orchestrate() {
       OIDC_REDIRECT_URI: 'https://app.bench.test/auth/callback',
       AUTH_TOKEN_KEY: secret(),
       WEBHOOK_SECRET_STRIPE: `whsec_${secret()}`,
+      // Read only by a service generated with these sources (the e2e matrix's, say).
+      WEBHOOK_SECRET_GITHUB: secret(),
+      WEBHOOK_SECRET_PARTNER: `whsec_${secret()}`,
       WEBHOOK_ENDPOINT_KEY: secret(),
       // Read only by a service generated with passkeys.
       PASSKEY_RP_ID: 'bench.test',
@@ -240,6 +316,38 @@ async function orchestrate() {
       { key: 'health', name: 'generated `/health` (request log on, LOG_LEVEL info)', server: 'generated', url: '/health', auth: false },
       { key: 'guarded', name: 'generated guarded route, no database (bearer + rbac)', server: 'generated', url: '/bench/guarded', auth: true },
     ];
+    const record = `/api/records/document/${RECORD_ID}`;
+    all.push(
+      { key: 'hand-pglite', name: 'jose + CASL + hand-written SELECT, PGlite', server: 'hand-pglite', url: `/bench/record/${RECORD_ID}`, auth: true },
+      { key: 'record-pglite', name: 'generated record read, PGlite', server: 'generated', url: record, auth: true },
+      { key: 'hand-pg', name: 'jose + CASL + hand-written SELECT, PostgreSQL', server: 'hand-pg', url: `/bench/record/${RECORD_ID}`, auth: true },
+      { key: 'record-pg', name: 'generated record read, PostgreSQL', server: 'generated-pg', url: record, auth: true },
+    );
+    // PostgreSQL: a database of the run's own, and the service's login, both dropped at the end.
+    const suffix = crypto.getRandomValues(new Uint8Array(6)).reduce((text, byte) => text + byte.toString(16).padStart(2, '0'), '');
+    const pgDatabase = `bulwark_bench_${suffix}`;
+    env.BENCH_PG_LOGIN = `bulwark_bench_login_${suffix}`;
+    const pgUrl = new URL(values['database-url']);
+    const pgAdmin = async (statement) => {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: pgUrl.href });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    if (['record-pg', 'hand-pg'].some((key) => only.has(key))) {
+      await pgAdmin(`CREATE DATABASE ${pgDatabase}`);
+      cleanups.push(async () => {
+        await pgAdmin(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+        await pgAdmin(`DROP ROLE IF EXISTS ${env.BENCH_PG_LOGIN}`);
+      });
+      const url = new URL(pgUrl);
+      url.pathname = `/${pgDatabase}`;
+      env.BENCH_PG_URL = url.href;
+    }
     const targets = all.filter((target) => only.has(target.key));
     const ports = {};
     for (const target of targets) ports[target.server] ??= await start(target.server);
@@ -289,6 +397,8 @@ async function orchestrate() {
       ...goal('guarded route ≥ 2x jose + CASL', of.guarded, of['jose-casl'], 2),
       ...goal('guarded route ≥ 0.5x bare Fastify', of.guarded, of.bare, 0.5),
       ...goal('/health ≥ 0.5x bare Fastify', of.health, of.bare, 0.5),
+      ...(of['record-pglite'] === undefined || of['hand-pglite'] === undefined ? [] : [`record read, PGlite: ${ratio(of['record-pglite'], of['hand-pglite'])}x the hand-written read`]),
+      ...(of['record-pg'] === undefined || of['hand-pg'] === undefined ? [] : [`record read, PostgreSQL: ${ratio(of['record-pg'], of['hand-pg'])}x the hand-written read`]),
     ];
     console.log(lines.join('\n'));
     mkdirSync(path.join(root, '.bench-out'), { recursive: true });
@@ -306,6 +416,7 @@ async function orchestrate() {
           }),
       ),
     );
+    for (const cleanup of cleanups) await cleanup();
     rmSync(work, { recursive: true, force: true });
   }
 }
