@@ -163,7 +163,7 @@ describe('escapers over the whole Unicode range', () => {
         vm.runInNewContext(ts.transpile(out, { module: ts.ModuleKind.CommonJS }), sandbox);
         expect(sandbox.exports).toStrictEqual({ a: value, b: value, c: value, d: value });
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
