@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { apply, reportOf } from './apply.js';
+import { apply, recover, reportOf } from './apply.js';
 import { BulwarkError, toBulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
 import { jsonSchemaOf, parseSetPairs, parseSpecText } from './options.js';
@@ -152,6 +152,8 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     options = await askOptions(generator, options, { target });
   }
   const force = flags.force === true;
+  // A run killed outright (SIGKILL, power loss) left its lock and staging: undo its steps before planning.
+  if (flags['dry-run'] !== true) await recover(target);
   const p = await plan(generator, options, { cwd: target, force });
   if (flags['dry-run'] === true) return dryRun(p, io, json);
   if (hasConflicts(p)) {
