@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { apply, recover, reportOf } from './apply.js';
 import { BulwarkError, toBulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
-import { jsonSchemaOf, parseSetPairs, parseSpecText } from './options.js';
+import { jsonSchemaOf, MAX_INPUT_BYTES, parseSetPairs, parseSpecText, readInput, tooLarge } from './options.js';
 import { OWN_PACKAGE } from './package-root.js';
 import { hasConflicts, plan, type Plan } from './plan.js';
 import { GENERATORS, getGenerator } from './registry.js';
@@ -13,7 +12,8 @@ import { summarize } from './report.js';
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Promise<string>;
+  /** Reads stdin, stopping once it has more than `maxBytes`. */
+  readonly readStdin: (maxBytes: number) => Promise<string>;
   /** True only when both stdin and stdout are terminals: the only case bulwark prompts. */
   readonly interactive: boolean;
   readonly cwd: string;
@@ -126,16 +126,27 @@ async function menu(io: CliIo): Promise<number> {
   return 0;
 }
 
+/** A spec file's text; bytes that are not UTF-8 are refused, not turned into U+FFFD. */
+function utf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BulwarkError('E_SPEC_PARSE', `The spec ${source} is not UTF-8.`, { option: 'spec', fix: 'Save the spec as UTF-8 JSON.' });
+  }
+}
+
 async function readOptions(flags: Flags, io: CliIo): Promise<Record<string, unknown>> {
   let spec: Record<string, unknown> = {};
   if (flags.spec !== undefined) {
     const source = flags.spec === '-' ? 'on stdin' : JSON.stringify(flags.spec);
     let text: string;
     try {
-      text = flags.spec === '-' ? await io.readStdin() : await readFile(path.resolve(io.cwd, flags.spec), 'utf8');
+      text = flags.spec === '-' ? await io.readStdin(MAX_INPUT_BYTES) : utf8(await readInput(path.resolve(io.cwd, flags.spec), `spec ${source}`, 'spec'), source);
     } catch (error) {
+      if (error instanceof BulwarkError) throw error;
       throw new BulwarkError('E_SPEC_PARSE', `Cannot read the spec ${source}: ${(error as Error).message}`, { fix: 'Check the --spec path.' });
     }
+    if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw tooLarge(`spec ${source}`, 'spec');
     spec = parseSpecText(text, source);
   }
   return { ...spec, ...parseSetPairs(flags.set ?? []) };

@@ -1,6 +1,42 @@
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { BulwarkError, type ErrorIssue } from './errors.js';
 import type { AnyGenerator, GeneratorContext } from './generator.js';
+
+/**
+ * The most bytes bulwark reads from any input: a spec, stdin, a permission
+ * spec. Real ones are a few kilobytes; without a bound, `--spec - < /dev/zero`
+ * reads until memory runs out.
+ */
+export const MAX_INPUT_BYTES = 2 * 1024 * 1024;
+
+export function tooLarge(source: string, option?: string): BulwarkError {
+  return new BulwarkError('E_SPEC_TOO_LARGE', `The ${source} is larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB, the most bulwark reads.`, {
+    ...(option === undefined ? {} : { option }),
+    fix: 'Pass a smaller input; a spec is a few kilobytes.',
+  });
+}
+
+/**
+ * Reads at most MAX_INPUT_BYTES + 1 bytes of a file, whatever it is (a
+ * device or a pipe never ends), and refuses more.
+ */
+export async function readInput(file: string, source: string, option?: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_INPUT_BYTES) throw tooLarge(source, option);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
+import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
 import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import {
@@ -137,6 +138,11 @@ function readSpecFile(context: GeneratorContext, specPath: string): unknown {
   if (!real.startsWith(root + path.sep)) {
     throw new BulwarkError('E_PATH_UNSAFE', `The spec ${specPath} resolves outside the target.`, { path: specPath, fix: 'Keep the permission spec inside the service.' });
   }
+  const info = statSync(real);
+  if (!info.isFile()) {
+    throw new BulwarkError('E_PERMISSIONS_INVALID', `The spec ${specPath} is not a regular file.`, { path: specPath, option: 'spec', fix: 'Point spec at the YAML or JSON file itself.' });
+  }
+  if (info.size > MAX_INPUT_BYTES) throw tooLarge(`permission spec ${specPath}`, 'spec');
   return parseSpecFile(specPath, readFileSync(real));
 }
 

@@ -89,6 +89,22 @@ describe('bulwark CLI, headless', () => {
     expect(json(r).errors[0]?.code).toBe('E_SPEC_PARSE');
   });
 
+  it('refuses a spec larger than it reads, from stdin or from a file that never ends, with E_SPEC_TOO_LARGE', async () => {
+    const target = path.join(await tempDir(), 'svc');
+    const big = await run(['new', target, '--spec', '-', '--json'], { stdin: `{"name":"${'a'.repeat(3 * 1024 * 1024)}"}` });
+    expect({ code: big.code, errors: json(big).errors.map((e) => [e.code, e.option]) }).toStrictEqual({ code: 3, errors: [['E_SPEC_TOO_LARGE', 'spec']] });
+    const endless = await run(['new', target, '--spec', '/dev/zero', '--json']);
+    expect(json(endless).errors.map((e) => e.code)).toStrictEqual(['E_SPEC_TOO_LARGE']);
+    expect(await snapshot(target)).toStrictEqual({ '.': '<missing>' });
+  });
+
+  it('refuses a spec file that is not UTF-8 instead of reading U+FFFD into options', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'spec.json'), Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]));
+    const r = await run(['new', path.join(dir, 'svc'), '--spec', 'spec.json', '--json'], { cwd: dir });
+    expect(json(r).errors.map((e) => e.code)).toStrictEqual(['E_SPEC_PARSE']);
+  });
+
   it('dry run: reports every file with a diff and writes nothing', async () => {
     const dir = await tempDir();
     const r = await run(['generate', 'app', '--cwd', 'svc', '--spec', '-', '--dry-run', '--json'], { cwd: dir, stdin: '{"name":"billing-api"}' });

@@ -1,13 +1,17 @@
 import { validate } from '@cedar-policy/cedar-wasm/nodejs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { cedarPolicies, cedarSchema, compile, permissionsMarkdown, permissionsModule, recordsModule } from '../../generators/rbac/compile.js';
 import { rbac } from '../../generators/rbac/index.js';
+import { rbacOptions } from '../../generators/rbac/schema.js';
 import { parseSpecFile, specText } from '../../generators/rbac/spec-file.js';
 import { permissionSpec, semanticIssues, starterSpec, type PermissionSpecInput } from '../../generators/rbac/spec.js';
 import type { BulwarkError } from '../../src/errors.js';
-import { resolveOptions } from '../../src/options.js';
+import { MAX_INPUT_BYTES, resolveOptions } from '../../src/options.js';
+import { tempDir } from '../helpers/fs.js';
 
 /** The kinds of every node of a TypeScript file, in order, and its parse errors. */
 function syntaxShape(code: string): { kinds: string[]; errors: number } {
@@ -214,6 +218,15 @@ describe('names in the permission spec: each works or is refused, naming the ent
     expect(() => parseSpecFile('permissions.yaml', bytes)).toThrow(expect.objectContaining({ code: 'E_PERMISSIONS_INVALID', message: expect.stringContaining('byte 16, 0xE9') as unknown }));
     expect(() => parseSpecFile('permissions.yaml', new Uint8Array([0x61, 0xff, 0x62]))).toThrow(expect.objectContaining({ message: expect.stringContaining('byte 1, 0xFF') as unknown }));
     expect(() => parseSpecFile('permissions.yaml', new Uint8Array([0x61, 0xf0, 0x9f]))).toThrow(expect.objectContaining({ message: expect.stringContaining('byte 1, 0xF0') as unknown }));
+  });
+
+  it('refuses a permission spec file larger than bulwark reads, or one that is not a file, before reading it', async () => {
+    const target = await tempDir();
+    await writeFile(path.join(target, 'permissions.yaml'), `# ${'x'.repeat(MAX_INPUT_BYTES)}\n`);
+    const parsed = rbacOptions.parse({});
+    expect(thrown(() => rbac.normalize(parsed, { target }))).toMatchObject({ code: 'E_SPEC_TOO_LARGE', details: { option: 'spec' } });
+    await mkdir(path.join(target, 'dir.yaml'));
+    expect(thrown(() => rbac.normalize({ ...parsed, spec: 'dir.yaml' }, { target }))).toMatchObject({ code: 'E_PERMISSIONS_INVALID' });
   });
 
   it('names that are keywords of TypeScript and SQL work: permissions.ts and record-tables.ts parse, Cedar validates', () => {
