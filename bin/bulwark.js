@@ -7,6 +7,14 @@ const args = process.argv.slice(2);
 if (args[0] === 'generate' || args[0] === 'new') prewarmFormatter();
 const { main } = await import('../dist/src/cli.js');
 
+// A reader that stops early (`bulwark new x --dry-run | head -1`) is not an error: end quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 // Stops reading once there is more than maxBytes: the CLI refuses that much (E_SPEC_TOO_LARGE).
 const readStdin = async (maxBytes) => {
   const chunks = [];

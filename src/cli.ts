@@ -5,7 +5,7 @@ import { BulwarkError, toBulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
 import { jsonSchemaOf, MAX_INPUT_BYTES, parseSetPairs, parseSpecText, readInput, tooLarge } from './options.js';
 import { OWN_PACKAGE } from './package-root.js';
-import { hasConflicts, plan, type Plan } from './plan.js';
+import { hasConflicts, plan, targetPath, type Plan } from './plan.js';
 import { GENERATORS, getGenerator } from './registry.js';
 import { summarize } from './report.js';
 
@@ -154,7 +154,7 @@ async function readOptions(flags: Flags, io: CliIo): Promise<Record<string, unkn
 
 async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promise<number> {
   const json = flags.json === true;
-  const target = path.resolve(io.cwd, flags.cwd ?? '.');
+  const target = targetPath(path.resolve(io.cwd, flags.cwd ?? '.'));
   // Prompts only in a terminal, never with --json or --yes: headless runs cannot hang.
   const prompting = io.interactive && !json && flags.yes !== true;
   let options = await readOptions(flags, io);
@@ -202,6 +202,12 @@ function dryRun(p: Plan, io: CliIo, json: boolean): number {
   return exitCode;
 }
 
+/** Control characters (ESC starts terminal escape sequences) and invisible ones shown as \\uXXXX. */
+function forTerminal(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function fail(io: CliIo, error: BulwarkError, json: boolean, p?: Plan): number {
   if (json) {
     const files = p?.files.map(reportOf) ?? [];
@@ -211,7 +217,8 @@ function fail(io: CliIo, error: BulwarkError, json: boolean, p?: Plan): number {
     const lines = [`bulwark: ${error.code}: ${error.message}`];
     for (const issue of issues ?? []) lines.push(`  - ${issue.option}: ${issue.message}`);
     if (fix !== undefined) lines.push(`  fix: ${fix}`);
-    io.stderr(`${lines.join('\n')}\n`);
+    // Messages quote what the user typed: no escape sequence reaches the terminal.
+    io.stderr(`${lines.map(forTerminal).join('\n')}\n`);
   }
   return error.exitCode;
 }

@@ -62,6 +62,10 @@ export class BulwarkError extends Error {
 /** Wraps anything thrown into a BulwarkError so callers see one shape. */
 export function toBulwarkError(error: unknown): BulwarkError {
   if (error instanceof BulwarkError) return error;
+  // Ctrl-C at an @inquirer prompt: the user stopped, nothing was written; not a bug.
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    return new BulwarkError('E_ABORTED', 'Stopped at the prompt; nothing was written.', { fix: 'Run the command again when you are ready.' });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new BulwarkError('E_INTERNAL', `Unexpected error: ${message}`, {
     fix: 'This is a bug in bulwark; please report it with the command you ran.',

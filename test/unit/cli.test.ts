@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
+import { toBulwarkError } from '../../src/errors.js';
+import { plan } from '../../src/plan.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 
 interface Run {
@@ -96,6 +98,23 @@ describe('bulwark CLI, headless', () => {
     const endless = await run(['new', target, '--spec', '/dev/zero', '--json']);
     expect(json(endless).errors.map((e) => e.code)).toStrictEqual(['E_SPEC_TOO_LARGE']);
     expect(await snapshot(target)).toStrictEqual({ '.': '<missing>' });
+  });
+
+  it('reports what is not a bug as such: a target path too long, a NUL in it (API too), Ctrl-C at a prompt', async () => {
+    const long = await run(['new', path.join(await tempDir(), 'a'.repeat(300)), '--json']);
+    expect(json(long).errors.map((e) => [e.code, e.option])).toStrictEqual([['E_TARGET_INVALID', 'cwd']]);
+    const deep = await run(['new', path.join(await tempDir(), ...Array.from({ length: 40 }, () => 'b'.repeat(100))), '--json']);
+    expect(json(deep).errors.map((e) => e.code)).toStrictEqual(['E_TARGET_INVALID']);
+    await expect(plan('app', {}, { cwd: 'svc\0x' })).rejects.toMatchObject({ code: 'E_TARGET_INVALID' });
+    const ctrlC = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    expect(toBulwarkError(ctrlC).code).toBe('E_ABORTED');
+  });
+
+  it('never echoes terminal escape sequences it was given', async () => {
+    const r = await run(['--bad\u001b[31mred', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain('\\u001b[31mred');
   });
 
   it('refuses a spec file that is not UTF-8 instead of reading U+FFFD into options', async () => {
