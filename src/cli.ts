@@ -60,7 +60,11 @@ function parseFlags(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new BulwarkError('E_USAGE', (error as Error).message, { fix: 'Run "bulwark --help" for the commands and flags.' });
+    const unknown = /^Unknown option '--([^']*)'/.exec((error as Error).message)?.[1];
+    const guess = unknown === undefined ? undefined : didYouMean(unknown, Object.keys(FLAGS));
+    throw new BulwarkError('E_USAGE', (error as Error).message, {
+      fix: guess === undefined ? 'Run "bulwark --help" for the commands and flags.' : `Did you mean --${guess}? "bulwark --help" lists the flags.`,
+    });
   }
 }
 
@@ -80,20 +84,67 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'list':
         return list(io, json);
       case 'schema':
-        io.stdout(`${JSON.stringify(jsonSchemaOf(getGenerator(one(rest, 'schema <generator>'))), null, 2)}\n`);
+        io.stdout(`${JSON.stringify(jsonSchemaOf(generatorNamed(one(rest, 'schema <generator>'))), null, 2)}\n`);
         return 0;
       case 'new': {
         const dir = one(rest, 'new <dir>');
+        if (values.cwd !== undefined) {
+          throw new BulwarkError('E_USAGE', '"bulwark new <dir>" takes its target as <dir>; --cwd is not used with it.', {
+            fix: `Run "bulwark new ${path.join(values.cwd, dir)}" for a service there, or leave out --cwd.`,
+          });
+        }
         return await generate(getGenerator('app'), { ...values, cwd: path.resolve(io.cwd, dir) }, io);
       }
       case 'generate':
-        return await generate(getGenerator(one(rest, 'generate <generator>')), values, io);
-      default:
-        throw new BulwarkError('E_USAGE', `Unknown command ${JSON.stringify(command)}.`, { fix: 'Run "bulwark --help" for the commands.' });
+        return await generate(generatorNamed(one(rest, 'generate <generator>')), values, io);
+      default: {
+        const guess = didYouMean(command, COMMANDS);
+        throw new BulwarkError('E_USAGE', `Unknown command ${JSON.stringify(command)}.`, {
+          fix: guess === undefined ? 'Run "bulwark --help" for the commands.' : `Did you mean "bulwark ${guess}"? "bulwark --help" lists the commands.`,
+        });
+      }
     }
   } catch (error) {
     return fail(io, toBulwarkError(error), json);
   }
+}
+
+const COMMANDS = ['new', 'generate', 'schema', 'list', 'help'];
+
+/** The generator of that name, or E_UNKNOWN_GENERATOR with the nearest name as the fix. */
+function generatorNamed(name: string): AnyGenerator {
+  try {
+    return getGenerator(name);
+  } catch (error) {
+    const guess = didYouMean(name, Object.keys(GENERATORS));
+    if (!(error instanceof BulwarkError) || guess === undefined) throw error;
+    throw new BulwarkError(error.code, error.message, { ...error.details, fix: `Did you mean "${guess}"? ${error.details.fix ?? ''}`.trim() });
+  }
+}
+
+/** The candidate nearest to what was typed (edit distance at most 2, or a prefix of it), if any. */
+export function didYouMean(typed: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = name.startsWith(typed) || typed.startsWith(name) ? 1 : editDistance(typed.toLowerCase(), name);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64) return 3;
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i] as number[];
+      const up = rows[i - 1] as number[];
+      row[j] = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 function one(rest: readonly string[], usage: string): string {

@@ -110,6 +110,25 @@ describe('bulwark CLI, headless', () => {
     expect(toBulwarkError(ctrlC).code).toBe('E_ABORTED');
   });
 
+  it.each([
+    [['genrate', 'app'], 'E_USAGE', '"bulwark generate"'],
+    [['new', 'x', '--dryrun'], 'E_USAGE', '--dry-run'],
+    [['generate', 'webhook'], 'E_UNKNOWN_GENERATOR', '"webhooks"'],
+    [['schema', 'rbca'], 'E_UNKNOWN_GENERATOR', '"rbac"'],
+  ])('a mistyped %j gets "did you mean"', async (argv, code, guess) => {
+    const r = await run([...argv, '--json'], { cwd: await tempDir() });
+    const error = json(r).errors[0] as { code: string; fix?: string };
+    expect(error.code).toBe(code);
+    expect(error.fix).toContain(`Did you mean ${guess}`);
+  });
+
+  it('refuses "new <dir> --cwd y" instead of ignoring --cwd', async () => {
+    const dir = await tempDir();
+    const r = await run(['new', 'x', '--cwd', 'y', '--json'], { cwd: dir });
+    expect(json(r).errors.map((e) => e.code)).toStrictEqual(['E_USAGE']);
+    expect(await snapshot(dir)).toStrictEqual({});
+  });
+
   it('never echoes terminal escape sequences it was given', async () => {
     const r = await run(['--bad\u001b[31mred', '--yes']);
     expect(r.code).toBe(2);
