@@ -27,7 +27,7 @@ export default function plopfile(plop: NodePlopAPI): void {
         const write = (text: string) => process.stdout.write(text);
         if (hasConflicts(p)) {
           write(summarize(p.files, p.target, true));
-          throw new BulwarkError('E_TARGET_CONFLICT', 'Some files were changed since bulwark wrote them; nothing was written. Use "bulwark generate --force" to overwrite and keep yours as <file>.orig.');
+          throw new BulwarkError('E_TARGET_CONFLICT', `Some files were changed since bulwark wrote them; nothing was written. To overwrite them and keep yours as <file>.orig, run: bulwark generate ${generator.name} --cwd ${JSON.stringify(target)} --force (with your answers as --set key=value).`);
         }
         if (!(await confirmPlan(p, write))) throw new BulwarkError('E_ABORTED', 'Nothing was written.');
         return { plan: p };

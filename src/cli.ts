@@ -219,9 +219,10 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
   const p = await plan(generator, options, { cwd: target, force });
   if (flags['dry-run'] === true) return dryRun(p, io, json);
   if (hasConflicts(p)) {
+    const again = rerun(generator, target, flags, io);
     const error = new BulwarkError('E_TARGET_CONFLICT', 'Some files were changed since bulwark wrote them; nothing was written.', {
       issues: p.files.filter((f) => f.status === 'conflict').map((f) => ({ option: f.path, message: f.reason ?? 'conflict' })),
-      fix: 'Review with --dry-run; keep yours (do nothing), or re-run with --force to write bulwark\'s and keep yours as <file>.orig.',
+      fix: `Review with: ${again} --dry-run. Keep yours (do nothing), or write bulwark's and keep yours as <file>.orig with: ${again} --force`,
     });
     return fail(io, error, json, p);
   }
@@ -236,6 +237,15 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     io.stdout(summarize(result.files, p.target, false));
   }
   return 0;
+}
+
+/** The command that runs this generation again, complete (generator, target, spec, sets), quoted for a POSIX shell. */
+function rerun(generator: AnyGenerator, target: string, flags: Flags, io: CliIo): string {
+  const words = generator.name === 'app' ? ['bulwark', 'new', target] : ['bulwark', 'generate', generator.name, '--cwd', target];
+  if (flags.spec !== undefined) words.push('--spec', flags.spec === '-' ? '-' : path.resolve(io.cwd, flags.spec));
+  for (const pair of flags.set ?? []) words.push('--set', pair);
+  if (flags.json === true) words.push('--json');
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)).join(' ');
 }
 
 function dryRun(p: Plan, io: CliIo, json: boolean): number {

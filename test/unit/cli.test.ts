@@ -171,6 +171,8 @@ describe('bulwark CLI, headless', () => {
     const third = await run(['new', 'svc', '--set', 'name=other', '--json'], { cwd: dir });
     expect(third.code).toBe(4);
     expect(json(third).errors[0]?.code).toBe('E_TARGET_CONFLICT');
+    // The fix is a command to paste: generator, target and options included.
+    expect((json(third).errors[0] as { fix?: string }).fix).toContain(`bulwark new ${target} --set name=other --json --force`);
     expect(json(third).files.find((f) => f.path === 'src/app.ts')?.status).toBe('conflict');
     expect(await readFile(path.join(target, 'src/app.ts'), 'utf8')).toBe('// mine\n');
 
