@@ -153,9 +153,27 @@ export function describeCondition(condition: Condition): string {
   }
 }
 
+/** The rules of each role, resource and action, indexed once per compiled spec: the matrix reads it per cell. */
+const RULE_INDEX = new WeakMap<CompiledSpec, Map<string, Rule[]>>();
+
+function rulesFor(c: CompiledSpec, role: string, resource: string, action: string): readonly Rule[] {
+  let index = RULE_INDEX.get(c);
+  if (index === undefined) {
+    index = new Map();
+    for (const rule of c.rules) {
+      const key = `${rule.role}\0${rule.resource}\0${rule.action}`;
+      const list = index.get(key);
+      if (list === undefined) index.set(key, [rule]);
+      else list.push(rule);
+    }
+    RULE_INDEX.set(c, index);
+  }
+  return index.get(`${role}\0${resource}\0${action}`) ?? [];
+}
+
 /** One cell of the matrix: how a role may do an action, as alternatives of conditions. */
 function cell(c: CompiledSpec, role: string, resource: string, action: string): string {
-  const alternatives = c.rules.filter((r) => r.role === role && r.resource === resource && r.action === action);
+  const alternatives = rulesFor(c, role, resource, action);
   if (alternatives.length === 0) return '—';
   if (alternatives.some((r) => r.when.length === 0)) return 'yes';
   return alternatives.map((r) => `if ${r.when.map(describeCondition).join(' and ')}`).join('; or ');
