@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { input } from '@inquirer/prompts';
-import { apply } from './src/apply.js';
+import { apply, recover } from './src/apply.js';
 import { BulwarkError, toBulwarkError } from './src/errors.js';
 import { askOptions, confirmPlan } from './src/interactive.js';
 import { hasConflicts, plan, type Plan } from './src/plan.js';
@@ -22,11 +22,12 @@ export default function plopfile(plop: NodePlopAPI): void {
         const dir = await input({ message: 'Target directory', default: generator.name === 'app' ? `./${generator.name}` : '.' });
         const target = path.resolve(dir);
         const options = await askOptions(generator, {}, { target });
+        await recover(target);
         const p = await plan(generator, options, { cwd: target });
         const write = (text: string) => process.stdout.write(text);
         if (hasConflicts(p)) {
           write(summarize(p.files, p.target, true));
-          throw new BulwarkError('E_TARGET_CONFLICT', 'Some files were changed since bulwark wrote them; nothing was written. Use "bulwark generate --force" to overwrite and keep yours as <file>.orig.');
+          throw new BulwarkError('E_TARGET_CONFLICT', `Some files were changed since bulwark wrote them; nothing was written. To overwrite them and keep yours as <file>.orig, run: bulwark generate ${generator.name} --cwd ${JSON.stringify(target)} --force (with your answers as --set key=value).`);
         }
         if (!(await confirmPlan(p, write))) throw new BulwarkError('E_ABORTED', 'Nothing was written.');
         return { plan: p };

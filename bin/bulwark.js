@@ -7,9 +7,23 @@ const args = process.argv.slice(2);
 if (args[0] === 'generate' || args[0] === 'new') prewarmFormatter();
 const { main } = await import('../dist/src/cli.js');
 
-const readStdin = async () => {
+// A reader that stops early (`bulwark new x --dry-run | head -1`) is not an error: end quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+// Stops reading once there is more than maxBytes: the CLI refuses that much (E_SPEC_TOO_LARGE).
+const readStdin = async (maxBytes) => {
   const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
+  let length = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > maxBytes) break;
+  }
   return Buffer.concat(chunks).toString('utf8');
 };
 

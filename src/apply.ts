@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { BulwarkError, toBulwarkError } from './errors.js';
 import { MANIFEST_PATH, sha256 } from './manifest.js';
@@ -46,12 +47,21 @@ export function reportOf(file: PlannedFile): FileReport {
   };
 }
 
+/** A signal that ended an apply: every step taken was undone, and the caller decides what the process does next. */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
  * Writes a plan, all or nothing. Every new file is first written into a
  * staging directory inside the target (same disk, so renames are atomic),
  * then moved into place; files it replaces are moved aside, not deleted. If
- * any step fails, every step already taken is undone in reverse and the
- * target is left as it was, down to the directories.
+ * any step fails, or SIGINT, SIGTERM or SIGHUP arrives, every step already
+ * taken is undone in reverse and the target is left as it was, down to the
+ * directories.
+ *
+ * A process killed outright (SIGKILL, power loss) cannot undo anything
+ * itself: the lock names its process and staging directory, and a journal
+ * there lists each step before it is taken, so the next run finds the lock
+ * stale and undoes the steps ({@link recover}).
  */
 export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const conflicts = p.files.filter((f) => f.status === 'conflict');
@@ -71,44 +81,61 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
     });
   }
 
+  // A signal is noted, not obeyed, until the steps taken so far are undone.
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
+    signal ??= received;
+  };
+  for (const name of SIGNALS) process.on(name, onSignal);
+  const checkpoint = () => {
+    if (signal !== undefined) throw new Interrupted(signal);
+  };
+  const step = async (s: ApplyStep) => {
+    checkpoint();
+    await options.beforeStep?.(s);
+    checkpoint();
+  };
+
   const undo: (() => Promise<void>)[] = [];
   const createdDirs: string[] = [];
   const bulwarkDir = path.join(p.target, '.bulwark');
+  const lock = path.join(bulwarkDir, 'lock');
   let lockHeld = false;
   let scratch: string | undefined;
+  let journal: FileHandle | undefined;
   try {
     await assertEngineDirSafe(p.target);
+    await recover(p.target);
     await mkdirTracked(bulwarkDir, createdDirs);
-    const lock = path.join(bulwarkDir, 'lock');
-    try {
-      await (await open(lock, 'wx')).close();
-      lockHeld = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      throw new BulwarkError('E_TARGET_LOCKED', `Another bulwark run holds ${p.target}.`, {
-        path: '.bulwark/lock',
-        fix: 'Wait for it to finish; if none is running, delete .bulwark/lock.',
-      });
-    }
+    scratch = path.join(bulwarkDir, `tmp-${randomBytes(6).toString('hex')}`);
+    await takeLock(lock, { pid: process.pid, host: hostname(), scratch: path.basename(scratch), createdDirs: createdDirs.map((d) => path.relative(p.target, d)) });
+    lockHeld = true;
+    checkpoint();
     await assertDiskMatchesPlan(p.target, writes);
 
-    scratch = path.join(bulwarkDir, `tmp-${randomBytes(6).toString('hex')}`);
     await mkdir(path.join(scratch, 'staged'), { recursive: true });
     await mkdir(path.join(scratch, 'replaced'), { recursive: true });
     for (const [index, write] of writes.entries()) {
-      await options.beforeStep?.({ kind: 'stage', path: write.path, index });
+      await step({ kind: 'stage', path: write.path, index });
       await writeFile(path.join(scratch, 'staged', String(index)), write.content);
     }
+    // From the first step that touches the target until the last, the journal exists;
+    // removing it is the commit.
+    journal = await open(path.join(scratch, JOURNAL), 'wx');
+    const note = async (entry: JournalEntry) => {
+      await (journal as FileHandle).write(`${JSON.stringify(entry)}\n`);
+    };
     for (const [index, write] of writes.entries()) {
-      await options.beforeStep?.({ kind: 'place', path: write.path, index });
+      await step({ kind: 'place', path: write.path, index });
       const final = path.join(p.target, write.path);
       const staged = path.join(scratch, 'staged', String(index));
-      await mkdirTracked(path.dirname(final), createdDirs);
+      await mkdirTracked(path.dirname(final), createdDirs, (dir) => note({ op: 'mkdir', path: path.relative(p.target, dir) }));
       // The disk may have changed since the plan (a prompt can stay open for minutes): check again.
       await assertConfined(p.target, write.path);
       if (write.previousSha256 === undefined) {
         // Same mode whatever the umask; link() fails if a file appeared meanwhile, where rename() would overwrite it.
         await chmod(staged, 0o644);
+        await note({ op: 'link', path: write.path, index });
         await link(staged, final).catch((error: unknown) => {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
           throw conflictError([{ option: write.path, message: 'appeared on disk after the plan was made' }]);
@@ -118,6 +145,7 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
       }
       const aside = path.join(scratch, 'replaced', String(index));
       await chmod(staged, (await stat(final)).mode & 0o7777);
+      await note({ op: 'replace', path: write.path, index });
       await rename(final, aside);
       undo.push(() => rename(aside, final));
       // What was moved aside must be what the plan saw, or someone saved it meanwhile.
@@ -127,21 +155,191 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
       await rename(staged, final);
       undo.push(() => unlink(final));
     }
+    checkpoint();
+    await journal.close();
+    journal = undefined;
+    await unlink(path.join(scratch, JOURNAL));
   } catch (error) {
-    for (const step of undo.reverse()) await step().catch(() => undefined);
+    await journal?.close().catch(() => undefined);
+    for (const undoStep of undo.reverse()) await undoStep().catch(() => undefined);
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
-    if (lockHeld) await rm(path.join(bulwarkDir, 'lock'), { force: true }).catch(() => undefined);
+    if (lockHeld) await rm(lock, { force: true }).catch(() => undefined);
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
+    for (const name of SIGNALS) process.off(name, onSignal);
+    if (error instanceof Interrupted) {
+      throw new BulwarkError('E_ABORTED', `Interrupted by ${error.signal}: every step taken was undone and ${p.target} is as it was.`, {
+        fix: 'Nothing was changed. Run the command again to write the files.',
+      });
+    }
     if (error instanceof BulwarkError && error.code !== 'E_INTERNAL') throw error;
     const cause = toBulwarkError(error);
     throw new BulwarkError('E_APPLY_FAILED', `Writing to ${p.target} failed and was rolled back: ${cause.message.replace(/^Unexpected error: /, '')}`, {
       fix: 'Nothing was changed. Fix the cause (disk space, permissions) and run again.',
     }, { cause: error });
   }
-  // Everything is in place: a failure to tidy up must not leave the target locked.
-  await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
-  await rm(path.join(bulwarkDir, 'lock'), { force: true });
+  // Committed: a failure to tidy up must not leave the target locked.
+  try {
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    await rm(lock, { force: true });
+  } finally {
+    for (const name of SIGNALS) process.off(name, onSignal);
+  }
   return result;
+}
+
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+const JOURNAL = 'journal';
+
+/** One step that touches the target, written to the journal before it is taken. */
+type JournalEntry =
+  | { readonly op: 'mkdir'; readonly path: string }
+  | { readonly op: 'link'; readonly path: string; readonly index: number }
+  | { readonly op: 'replace'; readonly path: string; readonly index: number };
+
+interface LockInfo {
+  readonly pid: number;
+  readonly host: string;
+  /** The staging directory's name under .bulwark/. */
+  readonly scratch: string;
+  /** Directories the run created before it held the lock (.bulwark/, the target itself), relative to the target. */
+  readonly createdDirs: readonly string[];
+}
+
+/** Takes the lock with its content in one step: written beside it, then hard-linked, which fails if it exists. */
+async function takeLock(lock: string, info: LockInfo): Promise<void> {
+  const draft = `${lock}.${String(process.pid)}-${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, `${JSON.stringify(info)}\n`, { flag: 'wx' });
+  try {
+    await link(draft, lock);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    throw lockedError();
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+function lockedError(): BulwarkError {
+  return new BulwarkError('E_TARGET_LOCKED', 'Another bulwark run holds the target.', {
+    path: '.bulwark/lock',
+    fix: 'Wait for it to finish; if none is running, delete .bulwark/lock.',
+  });
+}
+
+/** Whether a process on this machine still runs: signal 0 checks without sending anything. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Finishes what a killed run left behind. A lock whose process is gone (on
+ * this machine) is stale: the steps its journal lists are undone in
+ * reverse, each only if it was taken, then its staging directory, the lock
+ * and the directories it created go. Without a journal the run had either
+ * touched nothing yet or committed: only the tidying is left. A recovery
+ * killed half-way is taken up again the same way. A lock held by a running
+ * process, another machine's, or one that cannot be read is
+ * `E_TARGET_LOCKED`.
+ *
+ * @returns whether there was anything to recover.
+ */
+export async function recover(target: string): Promise<boolean> {
+  const bulwarkDir = path.join(target, '.bulwark');
+  const names = await readdir(bulwarkDir).catch(() => undefined);
+  if (names === undefined) return false;
+  let recovered = false;
+  const mine = path.join(bulwarkDir, `lock.recovering-${String(process.pid)}`);
+  // A recoverer that was killed itself, then the lock of a killed run.
+  const stale = [...names.filter((n) => /^lock\.recovering-\d+$/.test(n) && !isAlive(Number(n.slice('lock.recovering-'.length)))), ...(names.includes('lock') ? ['lock'] : [])];
+  for (const name of stale) {
+    const file = path.join(bulwarkDir, name);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const info = parseLock(text);
+    if (info === undefined || info.host !== hostname() || isAlive(info.pid)) throw lockedError();
+    // One recoverer: whoever moves the stale lock aside does the work.
+    await rename(file, mine).catch(() => {
+      throw lockedError();
+    });
+    if ((await readFile(mine, 'utf8').catch(() => '')) !== text) throw lockedError();
+    const scratch = path.join(bulwarkDir, info.scratch);
+    for (const entry of (await readJournal(scratch)).reverse()) await undoEntry(target, scratch, entry);
+    await rm(scratch, { recursive: true, force: true });
+    await unlink(mine);
+    for (const dir of [...info.createdDirs].reverse()) await rmdir(path.join(target, dir)).catch(() => undefined);
+    recovered = true;
+  }
+  // Debris no lock refers to: drafts of a lock from a dead process, and staging directories.
+  const left = await readdir(bulwarkDir).catch(() => [] as string[]);
+  if (left.includes('lock')) return recovered;
+  for (const name of left) {
+    const draft = /^lock\.(\d+)-[0-9a-f]+$/.exec(name);
+    if ((draft !== null && !isAlive(Number(draft[1]))) || /^tmp-[0-9a-f]+$/.test(name)) {
+      await rm(path.join(bulwarkDir, name), { recursive: true, force: true });
+      recovered = true;
+    }
+  }
+  if (recovered) await rmdir(bulwarkDir).catch(() => undefined);
+  return recovered;
+}
+
+function parseLock(text: string): LockInfo | undefined {
+  try {
+    const info = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof info.pid !== 'number' || !Number.isSafeInteger(info.pid) || typeof info.host !== 'string') return undefined;
+    if (typeof info.scratch !== 'string' || !/^tmp-[0-9a-f]+$/.test(info.scratch)) return undefined;
+    if (!Array.isArray(info.createdDirs) || !info.createdDirs.every((d) => typeof d === 'string' && !d.split(/[\\/]/).includes('..') && !path.isAbsolute(d))) return undefined;
+    return info as LockInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readJournal(scratch: string): Promise<JournalEntry[]> {
+  const text = await readFile(path.join(scratch, JOURNAL), 'utf8').catch(() => '');
+  return text.split('\n').filter((line) => line !== '').flatMap((line): JournalEntry[] => {
+    try {
+      return [JSON.parse(line) as JournalEntry];
+    } catch {
+      return []; // the last line, cut short by the kill: its step was not taken
+    }
+  });
+}
+
+/** Undoes one journalled step if it was taken; each is safe to run twice. */
+async function undoEntry(target: string, scratch: string, entry: JournalEntry): Promise<void> {
+  // The journal is bulwark's own, but a path in it must still stay inside the target.
+  const final = path.resolve(target, entry.path);
+  if (!final.startsWith(target + path.sep)) return;
+  switch (entry.op) {
+    case 'mkdir':
+      await rmdir(final).catch(() => undefined);
+      return;
+    case 'link': {
+      if (!Number.isSafeInteger(entry.index)) return;
+      // Placed only if the file there is the staged one (a hard link: the same inode).
+      const [placed, staged] = await Promise.all([lstat(final).catch(() => undefined), lstat(path.join(scratch, 'staged', String(entry.index))).catch(() => undefined)]);
+      if (placed !== undefined && staged !== undefined && placed.ino === staged.ino && placed.dev === staged.dev) await unlink(final);
+      return;
+    }
+    case 'replace': {
+      if (!Number.isSafeInteger(entry.index)) return;
+      // Moved aside means taken: put the original back over whatever is there now.
+      const aside = path.join(scratch, 'replaced', String(entry.index));
+      if ((await lstat(aside).catch(() => undefined)) !== undefined) await rename(aside, final);
+      return;
+    }
+  }
 }
 
 function conflictError(issues: { option: string; message: string }[]): BulwarkError {
@@ -165,7 +363,7 @@ async function assertDiskMatchesPlan(target: string, writes: readonly { path: st
 }
 
 /** mkdir -p that remembers which directories it created, so a rollback can remove them. */
-async function mkdirTracked(dir: string, created: string[]): Promise<void> {
+async function mkdirTracked(dir: string, created: string[], before?: (dir: string) => Promise<void>): Promise<void> {
   const missing: string[] = [];
   for (let current = dir; ; current = path.dirname(current)) {
     const info = await stat(current).catch(() => undefined);
@@ -182,6 +380,7 @@ async function mkdirTracked(dir: string, created: string[]): Promise<void> {
     if (path.dirname(current) === current) break;
   }
   for (const m of missing) {
+    await before?.(m);
     await mkdir(m);
     created.push(m);
   }

@@ -1,19 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { apply, reportOf } from './apply.js';
+import { apply, recover, reportOf } from './apply.js';
 import { BulwarkError, toBulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
-import { jsonSchemaOf, parseSetPairs, parseSpecText } from './options.js';
+import { jsonSchemaOf, MAX_INPUT_BYTES, parseSetPairs, parseSpecText, readInput, tooLarge } from './options.js';
 import { OWN_PACKAGE } from './package-root.js';
-import { hasConflicts, plan, type Plan } from './plan.js';
+import { hasConflicts, plan, targetPath, type Plan } from './plan.js';
 import { GENERATORS, getGenerator } from './registry.js';
 import { summarize } from './report.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Promise<string>;
+  /** Reads stdin, stopping once it has more than `maxBytes`. */
+  readonly readStdin: (maxBytes: number) => Promise<string>;
   /** True only when both stdin and stdout are terminals: the only case bulwark prompts. */
   readonly interactive: boolean;
   readonly cwd: string;
@@ -60,7 +60,11 @@ function parseFlags(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new BulwarkError('E_USAGE', (error as Error).message, { fix: 'Run "bulwark --help" for the commands and flags.' });
+    const unknown = /^Unknown option '--([^']*)'/.exec((error as Error).message)?.[1];
+    const guess = unknown === undefined ? undefined : didYouMean(unknown, Object.keys(FLAGS));
+    throw new BulwarkError('E_USAGE', (error as Error).message, {
+      fix: guess === undefined ? 'Run "bulwark --help" for the commands and flags.' : `Did you mean --${guess}? "bulwark --help" lists the flags.`,
+    });
   }
 }
 
@@ -80,20 +84,67 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'list':
         return list(io, json);
       case 'schema':
-        io.stdout(`${JSON.stringify(jsonSchemaOf(getGenerator(one(rest, 'schema <generator>'))), null, 2)}\n`);
+        io.stdout(`${JSON.stringify(jsonSchemaOf(generatorNamed(one(rest, 'schema <generator>'))), null, 2)}\n`);
         return 0;
       case 'new': {
         const dir = one(rest, 'new <dir>');
+        if (values.cwd !== undefined) {
+          throw new BulwarkError('E_USAGE', '"bulwark new <dir>" takes its target as <dir>; --cwd is not used with it.', {
+            fix: `Run "bulwark new ${path.join(values.cwd, dir)}" for a service there, or leave out --cwd.`,
+          });
+        }
         return await generate(getGenerator('app'), { ...values, cwd: path.resolve(io.cwd, dir) }, io);
       }
       case 'generate':
-        return await generate(getGenerator(one(rest, 'generate <generator>')), values, io);
-      default:
-        throw new BulwarkError('E_USAGE', `Unknown command ${JSON.stringify(command)}.`, { fix: 'Run "bulwark --help" for the commands.' });
+        return await generate(generatorNamed(one(rest, 'generate <generator>')), values, io);
+      default: {
+        const guess = didYouMean(command, COMMANDS);
+        throw new BulwarkError('E_USAGE', `Unknown command ${JSON.stringify(command)}.`, {
+          fix: guess === undefined ? 'Run "bulwark --help" for the commands.' : `Did you mean "bulwark ${guess}"? "bulwark --help" lists the commands.`,
+        });
+      }
     }
   } catch (error) {
     return fail(io, toBulwarkError(error), json);
   }
+}
+
+const COMMANDS = ['new', 'generate', 'schema', 'list', 'help'];
+
+/** The generator of that name, or E_UNKNOWN_GENERATOR with the nearest name as the fix. */
+function generatorNamed(name: string): AnyGenerator {
+  try {
+    return getGenerator(name);
+  } catch (error) {
+    const guess = didYouMean(name, Object.keys(GENERATORS));
+    if (!(error instanceof BulwarkError) || guess === undefined) throw error;
+    throw new BulwarkError(error.code, error.message, { ...error.details, fix: `Did you mean "${guess}"? ${error.details.fix ?? ''}`.trim() });
+  }
+}
+
+/** The candidate nearest to what was typed (edit distance at most 2, or a prefix of it), if any. */
+export function didYouMean(typed: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = name.startsWith(typed) || typed.startsWith(name) ? 1 : editDistance(typed.toLowerCase(), name);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64) return 3;
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i] as number[];
+      const up = rows[i - 1] as number[];
+      row[j] = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 function one(rest: readonly string[], usage: string): string {
@@ -126,16 +177,27 @@ async function menu(io: CliIo): Promise<number> {
   return 0;
 }
 
+/** A spec file's text; bytes that are not UTF-8 are refused, not turned into U+FFFD. */
+function utf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BulwarkError('E_SPEC_PARSE', `The spec ${source} is not UTF-8.`, { option: 'spec', fix: 'Save the spec as UTF-8 JSON.' });
+  }
+}
+
 async function readOptions(flags: Flags, io: CliIo): Promise<Record<string, unknown>> {
   let spec: Record<string, unknown> = {};
   if (flags.spec !== undefined) {
     const source = flags.spec === '-' ? 'on stdin' : JSON.stringify(flags.spec);
     let text: string;
     try {
-      text = flags.spec === '-' ? await io.readStdin() : await readFile(path.resolve(io.cwd, flags.spec), 'utf8');
+      text = flags.spec === '-' ? await io.readStdin(MAX_INPUT_BYTES) : utf8(await readInput(path.resolve(io.cwd, flags.spec), `spec ${source}`, 'spec'), source);
     } catch (error) {
+      if (error instanceof BulwarkError) throw error;
       throw new BulwarkError('E_SPEC_PARSE', `Cannot read the spec ${source}: ${(error as Error).message}`, { fix: 'Check the --spec path.' });
     }
+    if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw tooLarge(`spec ${source}`, 'spec');
     spec = parseSpecText(text, source);
   }
   return { ...spec, ...parseSetPairs(flags.set ?? []) };
@@ -143,7 +205,7 @@ async function readOptions(flags: Flags, io: CliIo): Promise<Record<string, unkn
 
 async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promise<number> {
   const json = flags.json === true;
-  const target = path.resolve(io.cwd, flags.cwd ?? '.');
+  const target = targetPath(path.resolve(io.cwd, flags.cwd ?? '.'));
   // Prompts only in a terminal, never with --json or --yes: headless runs cannot hang.
   const prompting = io.interactive && !json && flags.yes !== true;
   let options = await readOptions(flags, io);
@@ -152,12 +214,15 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     options = await askOptions(generator, options, { target });
   }
   const force = flags.force === true;
+  // A run killed outright (SIGKILL, power loss) left its lock and staging: undo its steps before planning.
+  if (flags['dry-run'] !== true) await recover(target);
   const p = await plan(generator, options, { cwd: target, force });
   if (flags['dry-run'] === true) return dryRun(p, io, json);
   if (hasConflicts(p)) {
+    const again = rerun(generator, target, flags, io);
     const error = new BulwarkError('E_TARGET_CONFLICT', 'Some files were changed since bulwark wrote them; nothing was written.', {
       issues: p.files.filter((f) => f.status === 'conflict').map((f) => ({ option: f.path, message: f.reason ?? 'conflict' })),
-      fix: 'Review with --dry-run; keep yours (do nothing), or re-run with --force to write bulwark\'s and keep yours as <file>.orig.',
+      fix: `Review with: ${again} --dry-run. Keep yours (do nothing), or write bulwark's and keep yours as <file>.orig with: ${again} --force`,
     });
     return fail(io, error, json, p);
   }
@@ -172,6 +237,15 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     io.stdout(summarize(result.files, p.target, false));
   }
   return 0;
+}
+
+/** The command that runs this generation again, complete (generator, target, spec, sets), quoted for a POSIX shell. */
+function rerun(generator: AnyGenerator, target: string, flags: Flags, io: CliIo): string {
+  const words = generator.name === 'app' ? ['bulwark', 'new', target] : ['bulwark', 'generate', generator.name, '--cwd', target];
+  if (flags.spec !== undefined) words.push('--spec', flags.spec === '-' ? '-' : path.resolve(io.cwd, flags.spec));
+  for (const pair of flags.set ?? []) words.push('--set', pair);
+  if (flags.json === true) words.push('--json');
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)).join(' ');
 }
 
 function dryRun(p: Plan, io: CliIo, json: boolean): number {
@@ -189,6 +263,12 @@ function dryRun(p: Plan, io: CliIo, json: boolean): number {
   return exitCode;
 }
 
+/** Control characters (ESC starts terminal escape sequences) and invisible ones shown as \\uXXXX. */
+function forTerminal(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function fail(io: CliIo, error: BulwarkError, json: boolean, p?: Plan): number {
   if (json) {
     const files = p?.files.map(reportOf) ?? [];
@@ -198,7 +278,8 @@ function fail(io: CliIo, error: BulwarkError, json: boolean, p?: Plan): number {
     const lines = [`bulwark: ${error.code}: ${error.message}`];
     for (const issue of issues ?? []) lines.push(`  - ${issue.option}: ${issue.message}`);
     if (fix !== undefined) lines.push(`  fix: ${fix}`);
-    io.stderr(`${lines.join('\n')}\n`);
+    // Messages quote what the user typed: no escape sequence reaches the terminal.
+    io.stderr(`${lines.map(forTerminal).join('\n')}\n`);
   }
   return error.exitCode;
 }

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   E_UNKNOWN_GENERATOR: { exitCode: 2, summary: 'No generator has that name.' },
   E_NO_TTY: { exitCode: 2, summary: 'An interactive command was run without a terminal.' },
   E_SPEC_PARSE: { exitCode: 3, summary: 'The spec could not be read or is not JSON.' },
+  E_SPEC_TOO_LARGE: { exitCode: 3, summary: 'An input (spec, stdin, permission spec) is larger than bulwark reads.' },
   E_SPEC_INVALID: { exitCode: 3, summary: 'The options do not satisfy the generator schema.' },
   E_PERMISSIONS_INVALID: { exitCode: 3, summary: 'The permission spec is refused (unknown names, wildcards, loops, dead grants).' },
   E_PATH_UNSAFE: { exitCode: 3, summary: 'A path would leave the target or is not portable.' },
@@ -61,6 +62,10 @@ export class BulwarkError extends Error {
 /** Wraps anything thrown into a BulwarkError so callers see one shape. */
 export function toBulwarkError(error: unknown): BulwarkError {
   if (error instanceof BulwarkError) return error;
+  // Ctrl-C at an @inquirer prompt: the user stopped, nothing was written; not a bug.
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    return new BulwarkError('E_ABORTED', 'Stopped at the prompt; nothing was written.', { fix: 'Run the command again when you are ready.' });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new BulwarkError('E_INTERNAL', `Unexpected error: ${message}`, {
     fix: 'This is a bug in bulwark; please report it with the command you ran.',

@@ -6,7 +6,7 @@
  * const p = await plan('app', { name: 'billing-api' }, { cwd: 'billing-api' });
  * if (!p.files.some((f) => f.status === 'conflict')) await apply(p);
  */
-export { apply, type ApplyOptions, type ApplyResult, type ApplyStep, type FileReport } from './apply.js';
+export { apply, recover, type ApplyOptions, type ApplyResult, type ApplyStep, type FileReport } from './apply.js';
 export { BulwarkError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { defineGenerator, type FileIntent, type GeneratorContext, type GeneratorDefinition } from './generator.js';
 export type { BlockComment } from './blocks.js';

@@ -1,6 +1,42 @@
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { BulwarkError, type ErrorIssue } from './errors.js';
 import type { AnyGenerator, GeneratorContext } from './generator.js';
+
+/**
+ * The most bytes bulwark reads from any input: a spec, stdin, a permission
+ * spec. Real ones are a few kilobytes; without a bound, `--spec - < /dev/zero`
+ * reads until memory runs out.
+ */
+export const MAX_INPUT_BYTES = 2 * 1024 * 1024;
+
+export function tooLarge(source: string, option?: string): BulwarkError {
+  return new BulwarkError('E_SPEC_TOO_LARGE', `The ${source} is larger than ${String(MAX_INPUT_BYTES / 1024 / 1024)} MiB, the most bulwark reads.`, {
+    ...(option === undefined ? {} : { option }),
+    fix: 'Pass a smaller input; a spec is a few kilobytes.',
+  });
+}
+
+/**
+ * Reads at most MAX_INPUT_BYTES + 1 bytes of a file, whatever it is (a
+ * device or a pipe never ends), and refuses more.
+ */
+export async function readInput(file: string, source: string, option?: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_INPUT_BYTES) throw tooLarge(source, option);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -66,11 +102,41 @@ export function parseSpecText(text: string, source: string): Record<string, unkn
 }
 
 /**
+ * The paths of every own `__proto__` key in parsed JSON or YAML. JSON.parse
+ * and YAML keep such a key as data, but any object it is copied into (zod
+ * included) drops it or turns it into a prototype: refused, never dropped
+ * silently.
+ */
+export function protoKeyPaths(value: unknown, base = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found: string[] = [];
+  const stack: { value: object; path: string }[] = [{ value, path: base }];
+  while (stack.length > 0) {
+    const next = stack.pop() as { value: object; path: string };
+    for (const key of Object.keys(next.value)) {
+      const child: unknown = (next.value as Record<string, unknown>)[key];
+      const childPath = next.path === '' ? key : `${next.path}.${key}`;
+      if (key === '__proto__') found.push(childPath);
+      else if (typeof child === 'object' && child !== null) stack.push({ value: child, path: childPath });
+    }
+  }
+  return found.sort();
+}
+
+/**
  * Validates raw options against a generator's schema, then normalizes them.
  * Unknown keys are refused; every problem is reported at once, each naming
  * its option.
  */
 export function resolveOptions(generator: AnyGenerator, raw: unknown, context: GeneratorContext): unknown {
+  const proto = protoKeyPaths(raw);
+  if (proto.length > 0) {
+    throw new BulwarkError('E_SPEC_INVALID', `Invalid options for "${generator.name}": ${proto.join(', ')}: "__proto__" is not a name bulwark accepts.`, {
+      option: proto[0] as string,
+      issues: proto.map((option) => ({ option, message: '"__proto__" is not a name bulwark accepts; choose another' })),
+      fix: 'Rename the key; "__proto__" would be dropped or change the object it is read into.',
+    });
+  }
   const parsed = generator.options.safeParse(raw ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap(toIssues);

@@ -94,7 +94,9 @@ const RESERVED_WORDS = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
     'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
-    'implements interface let package private protected public static yield await'
+    'implements interface let package private protected public static yield await ' +
+    // Strict mode cannot bind these, and TypeScript refuses to declare undefined.
+    'eval arguments undefined'
   ).split(' '),
 );
 

@@ -60,7 +60,7 @@ export interface PlanOptions {
  */
 export async function plan(generator: string | AnyGenerator, rawOptions: unknown, planOptions: PlanOptions): Promise<Plan> {
   const definition = typeof generator === 'string' ? getGenerator(generator) : generator;
-  const target = path.resolve(planOptions.cwd);
+  const target = targetPath(planOptions.cwd);
   const force = planOptions.force ?? false;
   await assertTargetUsable(target);
   await assertEngineDirSafe(target);
@@ -122,6 +122,24 @@ async function ownStyle(intents: readonly FileIntent[], existing: readonly (stri
 /** True when a plan has a conflict that stops it from being applied. */
 export function hasConflicts(p: Plan): boolean {
   return p.files.some((f) => f.status === 'conflict');
+}
+
+/**
+ * The target as an absolute path, or E_TARGET_INVALID for one no file system
+ * takes: not a string, a NUL byte, a name longer than 255 bytes, or a path
+ * so long that the files under it could not be written.
+ */
+export function targetPath(cwd: unknown): string {
+  const refuse = (problem: string): never => {
+    throw new BulwarkError('E_TARGET_INVALID', `The target ${problem}.`, { option: 'cwd', fix: 'Choose a shorter, plain directory path as the target.' });
+  };
+  if (typeof cwd !== 'string' || cwd === '') return refuse('must be a directory path');
+  if (cwd.includes('\0')) return refuse('contains a NUL byte');
+  const target = path.resolve(cwd);
+  if (target.split(path.sep).some((part) => Buffer.byteLength(part) > 255)) return refuse('has a name longer than 255 bytes');
+  // PATH_MAX is 4096 on Linux; generated paths add up to 240 more.
+  if (Buffer.byteLength(target) > 4096 - 256) return refuse(`is ${String(Buffer.byteLength(target))} bytes long, too long for the files under it`);
+  return target;
 }
 
 async function assertTargetUsable(target: string): Promise<void> {

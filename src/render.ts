@@ -17,7 +17,9 @@ const ESCAPERS = {
     if (typeof json !== 'string') {
       throw new BulwarkError('E_TEMPLATE_INVALID', `Helper "json" needs a value JSON can hold, got ${typeof value}.`);
     }
-    return escapeInvisible(json);
+    // Outside strings JSON has none of these, so escaping them keeps the value and makes the
+    // output as safe as `str` in a template literal, a <script> or pre-ES2019 JavaScript.
+    return jsSafe(json);
   },
   /** A TypeScript identifier; anything else is refused, not escaped. */
   ident: (value: unknown) => {
@@ -59,42 +61,87 @@ function escapeInvisible(code: string): string {
 }
 
 export function jsStringLiteral(value: string): string {
-  // JSON.stringify escapes quotes, backslashes and controls; the rest keep
-  // a string from closing a <script>, or from ending or substituting into a
-  // template literal it is pasted in.
-  const literal = JSON.stringify(value)
-    .replace(/\$/g, '\\u0024')
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/`/g, '\\u0060')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-  return escapeInvisible(literal);
+  // JSON.stringify escapes quotes, backslashes, controls and lone surrogates.
+  return jsSafe(JSON.stringify(value));
+}
+
+/**
+ * In JSON text: escapes what would let a string close a <script>, end or
+ * substitute into a template literal it is pasted in, or end a line in
+ * JavaScript before ES2019, and the invisible characters.
+ */
+function jsSafe(json: string): string {
+  return escapeInvisible(json.replace(/[$<>`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * Every code point that ends a line somewhere a value can land: C0 and C1
+ * controls (LF, CR, VT, FF, NEL U+0085) and the line and paragraph
+ * separators U+2028 and U+2029, which end a `//` comment in JavaScript.
+ * Lone surrogates go too: they are not text, and an encoder turns them into
+ * U+FFFD or refuses them.
+ */
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** One line, with every invisible character shown as U+FFFD. */
+export function visibleLine(value: string): string {
+  return value.replace(LINE_BREAKING, ' ').replace(INVISIBLE, '\ufffd');
+}
+
+/**
+ * One line of text inside a `//` or `/* *\/` comment (JavaScript, TypeScript,
+ * Cedar, SQL's `--` and `/* *\/`): nothing can end the line or the comment,
+ * and invisible characters show as U+FFFD so a reviewer sees what the
+ * compiler sees.
+ */
+export function commentText(value: string): string {
+  return visibleLine(value)
+    .replace(/\*\//g, '* /')
+    .replace(/-->/g, '-- >');
 }
 
 export function markdownText(value: string): string {
-  // One line: C0/C1 controls and the line and paragraph separators that end a // comment;
-  // invisible characters shown as U+FFFD.
-  const oneLine = value
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .replace(INVISIBLE, '\ufffd');
-  const escaped = oneLine.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/^-/, '\\-');
-  // A "*/" would end a block comment even with its star escaped.
-  return escaped.replace(/\*\//g, '* /');
+  // One line, markup and HTML neutralised.
+  const escaped = visibleLine(value).replace(/[\\`*_{}[\]()<>#+!|~&]/g, (c) => `\\${c}`).replace(/^-/, '\\-');
+  // A "*/" would end a block comment even with its star escaped; "-->" ends an HTML comment.
+  return escaped.replace(/\*\//g, '* /').replace(/-->/g, '-- >');
 }
 
 const env = Handlebars.create();
 // Built-ins that could print (log writes to stdout, which --json owns) or reach around the data.
 for (const builtin of ['log', 'lookup']) env.unregisterHelper(builtin);
+/** A helper's refusal, with where in the template it happened; renderTemplate names the value. */
+class HelperFailure extends Error {
+  constructor(
+    readonly error: BulwarkError,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(error.message);
+  }
+}
+
 for (const [name, fn] of Object.entries(ESCAPERS)) {
-  env.registerHelper(name, (value: unknown) => new env.SafeString(fn(value)));
+  env.registerHelper(name, (value: unknown, options: { loc?: { start: { line: number; column: number } } }) => {
+    try {
+      return new env.SafeString(fn(value));
+    } catch (error) {
+      if (!(error instanceof BulwarkError) || options.loc === undefined) throw error;
+      throw new HelperFailure(error, options.loc.start.line, options.loc.start.column);
+    }
+  });
 }
 
 type HbsNode = hbs.AST.Node & { type: string };
 
-/** Walks a template's syntax tree and refuses any unescaped output. */
-function assertEscaped(source: string, templateName: string): void {
+/**
+ * Walks a template's syntax tree and refuses any unescaped output. Returns
+ * the value each output prints, by its position (`line:column`), so a
+ * refusal at render time can name the value and not only the template.
+ */
+function assertEscaped(source: string, templateName: string): Map<string, string> {
+  const values = new Map<string, string>();
   let ast: hbs.AST.Program;
   try {
     ast = env.parse(source);
@@ -123,6 +170,8 @@ function assertEscaped(source: string, templateName: string): void {
         if (m.params.some((p) => p.type === 'SubExpression') || (m.hash as hbs.AST.Hash | undefined) !== undefined) {
           refuse(node, 'sub-expressions and hash arguments are not allowed; compute the value in TypeScript');
         }
+        const param = m.params[0] as hbs.AST.PathExpression;
+        values.set(`${String(node.loc.start.line)}:${String(node.loc.start.column)}`, param.original);
         return;
       }
       case 'BlockStatement': {
@@ -144,9 +193,10 @@ function assertEscaped(source: string, templateName: string): void {
     }
   };
   visit(ast);
+  return values;
 }
 
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const compiled = new Map<string, { template: Handlebars.TemplateDelegate; values: Map<string, string> }>();
 
 /**
  * Renders one template. Strict mode makes a missing value an error instead
@@ -156,15 +206,25 @@ const compiled = new Map<string, Handlebars.TemplateDelegate>();
 export function renderTemplate(rawSource: string, data: Record<string, unknown>, templateName: string): string {
   // A checkout with CRLF line endings (Windows, core.autocrlf) must not change the output.
   const source = rawSource.replace(/\r\n?/g, '\n');
-  let template = compiled.get(source);
-  if (template === undefined) {
-    assertEscaped(source, templateName);
-    template = env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: false });
-    compiled.set(source, template);
+  let entry = compiled.get(source);
+  if (entry === undefined) {
+    const values = assertEscaped(source, templateName);
+    entry = { template: env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: false }), values };
+    compiled.set(source, entry);
   }
   try {
-    return template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+    return entry.template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
   } catch (error) {
+    if (error instanceof HelperFailure) {
+      const value = entry.values.get(`${String(error.line)}:${String(error.column)}`);
+      const { code, details } = error.error;
+      throw new BulwarkError(
+        code,
+        `${value === undefined ? 'A value' : `The value "${value}"`} in template ${templateName} line ${String(error.line)} is refused: ${error.message}`,
+        { ...details, ...(value === undefined || details.option !== undefined ? {} : { option: value }), path: templateName },
+        { cause: error.error },
+      );
+    }
     if (error instanceof BulwarkError) throw error;
     throw new BulwarkError('E_TEMPLATE_INVALID', `Template ${templateName} failed: ${(error as Error).message}`, {
       path: templateName,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
+import { isValidIdentifier } from '../../src/paths.js';
 
 const kebab = z
   .string()
@@ -10,6 +12,9 @@ const options = z.strictObject({
   name: kebab.describe('Kebab name of the new generator; it names its folder, templates, test, docs and registry key.'),
   description: z.string().min(1).max(200).default('Describe what this generator writes.').describe('One line shown in "bulwark list" and the menu.'),
 });
+
+/** Names already bound where the identifier is declared (generators/<name>/index.ts) and imported (src/registry.ts). */
+const BOUND = new Set(['defineGenerator', 'options', 'getGenerator']);
 
 /** kebab-name to camelCase, the generator's identifier in code. */
 function camel(name: string): string {
@@ -26,7 +31,17 @@ export const generator = defineGenerator({
   description: "A new bulwark generator (for template maintainers, in bulwark's own repository).",
   options,
   example: { name: 'audit-log', description: 'Append-only audit log.' },
-  normalize: (parsed) => ({ ...parsed, identifier: camel(parsed.name) }),
+  normalize: (parsed) => {
+    const identifier = camel(parsed.name);
+    if (!isValidIdentifier(identifier) || BOUND.has(identifier)) {
+      throw new BulwarkError('E_SPEC_INVALID', `Invalid options for "generator": name: "${parsed.name}" would be the identifier ${identifier}, which ${BOUND.has(identifier) ? 'the files it is declared in already use' : 'is a reserved word in strict-mode TypeScript'}.`, {
+        option: 'name',
+        issues: [{ option: 'name', message: `"${identifier}" cannot be declared in the generated code` }],
+        fix: 'Choose another name, for example by adding a word: --set name=' + parsed.name + '-log.',
+      });
+    }
+    return { ...parsed, identifier };
+  },
   files: ({ name, description, identifier }): FileIntent[] => {
     const data = {
       name,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { commentText, markdownText, visibleLine } from '../../src/render.js';
 import { ENVIRONMENTS, type Condition, type Environment, type PermissionSpec } from './spec.js';
 
 /** One thing a role may do: an action on a resource type, when every condition holds. */
@@ -83,7 +84,7 @@ export function permissionsModule(c: CompiledSpec): string {
   lines.push('export function isGlobal(type: ResourceType): boolean {', '  return GLOBAL_RESOURCES.has(type);', '}', '');
   lines.push("export type ActionOf<R extends ResourceType> = (typeof RESOURCES)[R]['actions'][number];", '');
   for (const [n, r] of Object.entries(spec.resources)) {
-    const description = r.description === undefined ? '' : `/** ${r.description.replace(/\*\//g, '* /')} */\n`;
+    const description = r.description === undefined ? '' : `/** ${commentText(r.description)} */\n`;
     const fields = [
       `readonly type: ${JSON.stringify(n)};`,
       'readonly id: string;',
@@ -128,7 +129,7 @@ export function permissionsModule(c: CompiledSpec): string {
   lines.push('export const RULES: readonly Rule[] = [');
   let last = '';
   for (const rule of c.rules) {
-    if (rule.role !== last) lines.push(`  // ${rule.role}${spec.roles[rule.role]?.description === undefined ? '' : `: ${(spec.roles[rule.role]?.description ?? '').replace(/[\r\n]+/g, ' ')}`}`);
+    if (rule.role !== last) lines.push(`  // ${rule.role}${spec.roles[rule.role]?.description === undefined ? '' : `: ${commentText(spec.roles[rule.role]?.description ?? '')}`}`);
     last = rule.role;
     lines.push(`  ${JSON.stringify(rule)},`);
   }
@@ -152,9 +153,27 @@ export function describeCondition(condition: Condition): string {
   }
 }
 
+/** The rules of each role, resource and action, indexed once per compiled spec: the matrix reads it per cell. */
+const RULE_INDEX = new WeakMap<CompiledSpec, Map<string, Rule[]>>();
+
+function rulesFor(c: CompiledSpec, role: string, resource: string, action: string): readonly Rule[] {
+  let index = RULE_INDEX.get(c);
+  if (index === undefined) {
+    index = new Map();
+    for (const rule of c.rules) {
+      const key = `${rule.role}\0${rule.resource}\0${rule.action}`;
+      const list = index.get(key);
+      if (list === undefined) index.set(key, [rule]);
+      else list.push(rule);
+    }
+    RULE_INDEX.set(c, index);
+  }
+  return index.get(`${role}\0${resource}\0${action}`) ?? [];
+}
+
 /** One cell of the matrix: how a role may do an action, as alternatives of conditions. */
 function cell(c: CompiledSpec, role: string, resource: string, action: string): string {
-  const alternatives = c.rules.filter((r) => r.role === role && r.resource === resource && r.action === action);
+  const alternatives = rulesFor(c, role, resource, action);
   if (alternatives.length === 0) return '—';
   if (alternatives.some((r) => r.when.length === 0)) return 'yes';
   return alternatives.map((r) => `if ${r.when.map(describeCondition).join(' and ')}`).join('; or ');
@@ -169,11 +188,11 @@ export function permissionsMarkdown(c: CompiledSpec): string {
   for (const role of c.roles) {
     const r = c.spec.roles[role];
     const envs = ENVIRONMENTS.filter((e) => c.environments[e].includes(role)).join(', ');
-    out.push(`| ${role} | ${(r?.inherits ?? []).join(', ') || '—'} | ${r?.sensitive === true ? 'yes' : 'no'} | ${envs || '—'} | ${escapeCell(r?.description ?? '')} |`);
+    out.push(`| ${role} | ${(r?.inherits ?? []).join(', ') || '—'} | ${r?.sensitive === true ? 'yes' : 'no'} | ${envs || '—'} | ${markdownText(r?.description ?? '')} |`);
   }
   for (const [resource, r] of Object.entries(c.spec.resources)) {
     out.push('', `## ${resource}${r.global ? ' (global)' : ''}`, '');
-    if (r.description !== undefined) out.push(escapeCell(r.description), '');
+    if (r.description !== undefined) out.push(markdownText(r.description), '');
     out.push(`| role | ${r.actions.join(' | ')} |`, `| --- | ${r.actions.map(() => '---').join(' | ')} |`);
     for (const role of c.roles) out.push(`| ${role} | ${r.actions.map((a) => escapeCell(cell(c, role, resource, a))).join(' | ')} |`);
     const fields = Object.entries(r.fields);
@@ -192,8 +211,9 @@ function fieldRoles(roles: readonly string[] | undefined): string {
   return roles === undefined ? 'any role with access' : roles.join(', ') || 'nobody';
 }
 
+/** A computed cell (names, operators, values the spec checked): one visible line, no column break. */
 function escapeCell(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+  return visibleLine(text).replace(/\|/g, '\\|').replace(/</g, '&lt;');
 }
 
 export function permissionsJson(c: CompiledSpec): string {

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
+import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
 import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import {
@@ -21,6 +21,7 @@ import {
   recordsModule,
 } from './compile.js';
 import { rbacOptions, type RbacOptions } from './schema.js';
+import { parseSpecFile, specText } from './spec-file.js';
 import { permissionSpec, semanticIssues, starterSpec, type PermissionSpec } from './spec.js';
 
 const TEMPLATES = [
@@ -128,12 +129,6 @@ function migratedIn(context: GeneratorContext): string[] {
     .map((dir) => dir.slice('rbac-'.length).replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()));
 }
 
-/** The spec file as text: YAML, or JSON for a .json path. */
-function specText(specPath: string, written: unknown): string {
-  if (specPath.endsWith('.json')) return `${JSON.stringify(written, null, 2)}\n`;
-  return `# The permission spec: bulwark compiles it into src/authz/permissions.ts, PERMISSIONS.* and cedar/.\n# Edit it, then run: npx bulwark generate rbac\n${stringifyYaml(written)}`;
-}
-
 function readSpecFile(context: GeneratorContext, specPath: string): unknown {
   assertSafeRelativePath(specPath, 'spec');
   const file = path.join(context.target, specPath);
@@ -143,15 +138,12 @@ function readSpecFile(context: GeneratorContext, specPath: string): unknown {
   if (!real.startsWith(root + path.sep)) {
     throw new BulwarkError('E_PATH_UNSAFE', `The spec ${specPath} resolves outside the target.`, { path: specPath, fix: 'Keep the permission spec inside the service.' });
   }
-  const text = readFileSync(real, 'utf8');
-  try {
-    return specPath.endsWith('.json') ? (JSON.parse(text) as unknown) : (parseYaml(text, { maxAliasCount: 0 }) as unknown);
-  } catch (error) {
-    throw new BulwarkError('E_PERMISSIONS_INVALID', `${specPath} does not parse: ${(error as Error).message.split('\n')[0] ?? ''}`, {
-      path: specPath,
-      fix: `Fix the syntax of ${specPath}; "bulwark schema rbac" shows its shape under "permissions".`,
-    });
+  const info = statSync(real);
+  if (!info.isFile()) {
+    throw new BulwarkError('E_PERMISSIONS_INVALID', `The spec ${specPath} is not a regular file.`, { path: specPath, option: 'spec', fix: 'Point spec at the YAML or JSON file itself.' });
   }
+  if (info.size > MAX_INPUT_BYTES) throw tooLarge(`permission spec ${specPath}`, 'spec');
+  return parseSpecFile(specPath, readFileSync(real));
 }
 
 function assertValid(spec: PermissionSpec, base: string, file: string | undefined): void {

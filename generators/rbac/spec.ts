@@ -20,6 +20,36 @@ const name = (what: string) =>
 /** Attributes the policy adds to every resource itself. */
 export const RESERVED_ATTRIBUTES = ['id', 'tenantId', 'ownerId', 'type'] as const;
 
+/** Columns every records table has besides the reserved attributes. */
+const BUILT_IN_COLUMNS = ['createdAt'] as const;
+
+/**
+ * Names every JavaScript object already has: a lookup by such a name finds
+ * something even when the spec declares nothing, and `__proto__` is dropped
+ * by every object it is parsed into.
+ */
+const OBJECT_PROPERTIES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Where each kind of name lands, and the words it must not be there.
+ * Resource names become Cedar entity types (`invoice` → `Invoice`, beside
+ * the spec's own `User` and Cedar's built-in types) and TypeScript types
+ * (`<Name>Resource`, beside `AnyResource`); attribute names become Cedar
+ * attributes read as `resource.<name>`, where Cedar's reserved identifiers
+ * do not parse. TypeScript and SQL keywords are safe everywhere a name
+ * lands: as a property, inside a string, or a quoted SQL identifier, never
+ * alone as a TypeScript binding (`test/unit/permission-spec.test.ts` proves
+ * it for `delete`, `select`, `order`, `class`, `default`).
+ */
+const CEDAR_TYPES = new Set(['User', 'Action', 'Bool', 'Boolean', 'Entity', 'Extension', 'Long', 'Record', 'Set', 'String']);
+const CEDAR_RESERVED = new Set(['true', 'false', 'if', 'then', 'else', 'in', 'is', 'like', 'has']);
+const TS_TYPES_TAKEN = new Set(['any']);
+
+/** PostgreSQL cuts identifiers at 63 bytes: two long names would become one table. */
+const PG_IDENTIFIER_MAX = 63;
+
+const snakeName = (name: string): string => name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
@@ -99,6 +129,7 @@ export function semanticIssues(spec: PermissionSpec, base = ''): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   const at = (path: string) => (base === '' ? path : `${base}.${path}`);
   if (Object.keys(spec.resources).length === 0) issues.push({ option: at('resources'), message: 'declares no resource' });
+  issues.push(...nameIssues(spec, at));
   for (const [resourceName, res] of Object.entries(spec.resources)) {
     for (const attribute of Object.keys(res.attributes)) {
       if ((RESERVED_ATTRIBUTES as readonly string[]).includes(attribute)) {
@@ -155,6 +186,56 @@ export function semanticIssues(spec: PermissionSpec, base = ''): ErrorIssue[] {
       if (!Object.hasOwn(spec.roles, roleName)) issues.push({ option: at(`environments.${environment}`), message: `names the unknown role "${roleName}"` });
     }
   }
+  return issues;
+}
+
+/**
+ * Names that pass the camelCase rule but break a language they land in, or
+ * collide with another name once case is folded (a table, a migration
+ * folder or a file system may not tell `fooBar` from `foobar`).
+ */
+function nameIssues(spec: PermissionSpec, at: (path: string) => string): ErrorIssue[] {
+  const issues: ErrorIssue[] = [];
+  const notAProperty = (name: string, where: string) => {
+    if (OBJECT_PROPERTIES.has(name)) issues.push({ option: at(where), message: `"${name}" is a property every JavaScript object has; choose another name` });
+  };
+  const foldedOnce = (names: readonly string[], where: (name: string) => string, what: string) => {
+    const seen = new Map<string, string>();
+    for (const name of names) {
+      const other = seen.get(name.toLowerCase());
+      if (other !== undefined) issues.push({ option: at(where(name)), message: `${what} "${name}" and "${other}" differ only in case; rename one` });
+      else seen.set(name.toLowerCase(), name);
+    }
+  };
+  // One resource without attributes is fine beside others; with none anywhere, the generated
+  // tests' attribute types collapse to `{}` and the service fails its own type check.
+  const names = Object.keys(spec.resources);
+  if (names.length > 0 && names.every((n) => Object.keys(spec.resources[n]?.attributes ?? {}).length === 0)) {
+    issues.push({ option: at(`resources.${names[0] as string}.attributes`), message: 'no resource declares an attribute; give at least one resource an attribute' });
+  }
+  foldedOnce(names, (n) => `resources.${n}`, 'resources');
+  foldedOnce(Object.keys(spec.roles), (n) => `roles.${n}`, 'roles');
+  for (const [name, res] of Object.entries(spec.resources)) {
+    const where = `resources.${name}`;
+    notAProperty(name, where);
+    const type = name.charAt(0).toUpperCase() + name.slice(1);
+    if (CEDAR_TYPES.has(type)) issues.push({ option: at(where), message: `becomes the Cedar entity type "${type}", which ${type === 'User' ? 'the principal already is' : type === 'Action' ? 'Cedar reserves for actions' : 'the Cedar schema would then read as this entity instead of a built-in type'}; choose another name` });
+    if (TS_TYPES_TAKEN.has(name)) issues.push({ option: at(where), message: `becomes the TypeScript type "${type}Resource", which permissions.ts already declares; choose another name` });
+    const longest = Math.max(`${snakeName(name)}_records_tenant`.length, `__drizzle_migrations_rbac_${name.toLowerCase()}`.length);
+    if (!res.global && longest > PG_IDENTIFIER_MAX) {
+      issues.push({ option: at(where), message: `is too long for its PostgreSQL table names (${String(longest)} of at most ${String(PG_IDENTIFIER_MAX)} characters); shorten it` });
+    }
+    foldedOnce(Object.keys(res.attributes), (a) => `${where}.attributes.${a}`, 'attributes');
+    for (const attribute of Object.keys(res.attributes)) {
+      const awhere = `${where}.attributes.${attribute}`;
+      notAProperty(attribute, awhere);
+      if (CEDAR_RESERVED.has(attribute)) issues.push({ option: at(awhere), message: `"${attribute}" is reserved in Cedar, where it would be read as resource.${attribute}; choose another name` });
+      if ((BUILT_IN_COLUMNS as readonly string[]).includes(attribute)) issues.push({ option: at(awhere), message: `is built in: every records table has ${BUILT_IN_COLUMNS.join(', ')}` });
+      if (snakeName(attribute).length > PG_IDENTIFIER_MAX) issues.push({ option: at(awhere), message: `is too long for a PostgreSQL column name (at most ${String(PG_IDENTIFIER_MAX)} characters in snake_case); shorten it` });
+    }
+    for (const action of res.actions) notAProperty(action, `${where}.actions`);
+  }
+  for (const role of Object.keys(spec.roles)) notAProperty(role, `roles.${role}`);
   return issues;
 }
 

@@ -46,6 +46,11 @@ describe('generator generator (in memory)', () => {
     await expect(plan('generator', { name }, { cwd: await repoCopy() })).rejects.toMatchObject({ code: 'E_SPEC_INVALID', details: { option: 'name' } });
   });
 
+  it.each(['eval', 'arguments', 'yield', 'define-generator'])('refuses the name %s, whose identifier cannot be declared, naming the option', async (name) => {
+    const error = await plan('generator', { name }, { cwd: await repoCopy() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_SPEC_INVALID', details: { option: 'name' } });
+  });
+
   it('refuses to run where there is no registry to edit', async () => {
     await expect(plan('generator', { name: 'audit-log' }, { cwd: await tempDir() })).rejects.toMatchObject({ code: 'E_EDIT_FAILED' });
   });

@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
+import { toBulwarkError } from '../../src/errors.js';
+import { plan } from '../../src/plan.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 
 interface Run {
@@ -89,6 +91,58 @@ describe('bulwark CLI, headless', () => {
     expect(json(r).errors[0]?.code).toBe('E_SPEC_PARSE');
   });
 
+  it('refuses a spec larger than it reads, from stdin or from a file that never ends, with E_SPEC_TOO_LARGE', async () => {
+    const target = path.join(await tempDir(), 'svc');
+    const big = await run(['new', target, '--spec', '-', '--json'], { stdin: `{"name":"${'a'.repeat(3 * 1024 * 1024)}"}` });
+    expect({ code: big.code, errors: json(big).errors.map((e) => [e.code, e.option]) }).toStrictEqual({ code: 3, errors: [['E_SPEC_TOO_LARGE', 'spec']] });
+    const endless = await run(['new', target, '--spec', '/dev/zero', '--json']);
+    expect(json(endless).errors.map((e) => e.code)).toStrictEqual(['E_SPEC_TOO_LARGE']);
+    expect(await snapshot(target)).toStrictEqual({ '.': '<missing>' });
+  });
+
+  it('reports what is not a bug as such: a target path too long, a NUL in it (API too), Ctrl-C at a prompt', async () => {
+    const long = await run(['new', path.join(await tempDir(), 'a'.repeat(300)), '--json']);
+    expect(json(long).errors.map((e) => [e.code, e.option])).toStrictEqual([['E_TARGET_INVALID', 'cwd']]);
+    const deep = await run(['new', path.join(await tempDir(), ...Array.from({ length: 40 }, () => 'b'.repeat(100))), '--json']);
+    expect(json(deep).errors.map((e) => e.code)).toStrictEqual(['E_TARGET_INVALID']);
+    await expect(plan('app', {}, { cwd: 'svc\0x' })).rejects.toMatchObject({ code: 'E_TARGET_INVALID' });
+    const ctrlC = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    expect(toBulwarkError(ctrlC).code).toBe('E_ABORTED');
+  });
+
+  it.each([
+    [['genrate', 'app'], 'E_USAGE', '"bulwark generate"'],
+    [['new', 'x', '--dryrun'], 'E_USAGE', '--dry-run'],
+    [['generate', 'webhook'], 'E_UNKNOWN_GENERATOR', '"webhooks"'],
+    [['schema', 'rbca'], 'E_UNKNOWN_GENERATOR', '"rbac"'],
+  ])('a mistyped %j gets "did you mean"', async (argv, code, guess) => {
+    const r = await run([...argv, '--json'], { cwd: await tempDir() });
+    const error = json(r).errors[0] as { code: string; fix?: string };
+    expect(error.code).toBe(code);
+    expect(error.fix).toContain(`Did you mean ${guess}`);
+  });
+
+  it('refuses "new <dir> --cwd y" instead of ignoring --cwd', async () => {
+    const dir = await tempDir();
+    const r = await run(['new', 'x', '--cwd', 'y', '--json'], { cwd: dir });
+    expect(json(r).errors.map((e) => e.code)).toStrictEqual(['E_USAGE']);
+    expect(await snapshot(dir)).toStrictEqual({});
+  });
+
+  it('never echoes terminal escape sequences it was given', async () => {
+    const r = await run(['--bad\u001b[31mred', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain('\\u001b[31mred');
+  });
+
+  it('refuses a spec file that is not UTF-8 instead of reading U+FFFD into options', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'spec.json'), Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]));
+    const r = await run(['new', path.join(dir, 'svc'), '--spec', 'spec.json', '--json'], { cwd: dir });
+    expect(json(r).errors.map((e) => e.code)).toStrictEqual(['E_SPEC_PARSE']);
+  });
+
   it('dry run: reports every file with a diff and writes nothing', async () => {
     const dir = await tempDir();
     const r = await run(['generate', 'app', '--cwd', 'svc', '--spec', '-', '--dry-run', '--json'], { cwd: dir, stdin: '{"name":"billing-api"}' });
@@ -117,6 +171,8 @@ describe('bulwark CLI, headless', () => {
     const third = await run(['new', 'svc', '--set', 'name=other', '--json'], { cwd: dir });
     expect(third.code).toBe(4);
     expect(json(third).errors[0]?.code).toBe('E_TARGET_CONFLICT');
+    // The fix is a command to paste: generator, target and options included.
+    expect((json(third).errors[0] as { fix?: string }).fix).toContain(`bulwark new ${target} --set name=other --json --force`);
     expect(json(third).files.find((f) => f.path === 'src/app.ts')?.status).toBe('conflict');
     expect(await readFile(path.join(target, 'src/app.ts'), 'utf8')).toBe('// mine\n');
 

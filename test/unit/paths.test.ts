@@ -96,7 +96,7 @@ describe('isValidIdentifier', () => {
   it.each(['orders', '_private', '$el', 'café', 'Order2'])('accepts %s', (name) => {
     expect(isValidIdentifier(name)).toBe(true);
   });
-  it.each(['2fa', 'class', 'await', 'a-b', 'a b', '', 'x;alert(1)', 'a\u200b'])('refuses %j', (name) => {
+  it.each(['2fa', 'class', 'await', 'eval', 'arguments', 'undefined', 'a-b', 'a b', '', 'x;alert(1)', 'a\u200b'])('refuses %j', (name) => {
     expect(isValidIdentifier(name)).toBe(false);
   });
 });

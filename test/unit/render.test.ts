@@ -66,6 +66,18 @@ describe('escapers', () => {
     expect(out).toBe('# x \\# owned \\<script\\>\\[a\\]\\(b\\)');
   });
 
+  it('a refused value names the value and the template line, not only the template', () => {
+    const error = (() => {
+      try {
+        return renderTemplate('// x\nexport const {{ident identifier}} = 1;', { identifier: 'a-b' }, 'gen/index.ts.hbs');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toMatchObject({ code: 'E_SPEC_INVALID', details: { option: 'identifier', path: 'gen/index.ts.hbs' } });
+    expect((error as Error).message).toMatch(/"identifier" in template gen\/index\.ts\.hbs line 2/);
+  });
+
   it('ident: refuses what is not a TypeScript identifier', () => {
     expect(renderTemplate('const {{ident v}} = 1;', { v: 'orders' }, 'id.hbs')).toBe('const orders = 1;');
     expect(() => renderTemplate('const {{ident v}} = 1;', { v: 'a=1;evil()//' }, 'id.hbs')).toThrow(expect.objectContaining({ code: 'E_SPEC_INVALID' }));
@@ -115,7 +127,7 @@ const hostile = fc
   .array(
     fc.oneof(
       fc.string({ unit: 'binary', maxLength: 8 }),
-      fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0085', '*/', '/*', '//', '`', '${', '"', "'", '\\', '</script>', '-->'),
+      fc.constantFrom('\n', '\r', '\u000b', '\u000c', '\u2028', '\u2029', '\u0085', '\0', '\ud800', '\udfff', '*/', '/*', '//', '`', '${', '"', "'", '\\', '</script>', '-->'),
       // Trojan Source (CVE-2021-42574): bidirectional overrides and isolates, zero-width characters.
       fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200b', '\u200e', '\u200f', '\u061c', '\ufeff'),
     ),
@@ -125,6 +137,7 @@ const hostile = fc
 
 /** Characters that make code read differently from what it does. */
 const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 describe('escapers over the whole Unicode range', () => {
   const template = [
@@ -133,6 +146,7 @@ describe('escapers over the whole Unicode range', () => {
     'export const a = {{str v}};',
     'export const b = {{json v}};',
     'export const c = `${ {{str v}} }`;',
+    'export const d = `${ {{json v}} }`;',
     '',
   ].join('\n');
   const plain = syntaxShape(renderTemplate(template, { v: 'x' }, 'shape.hbs'));
@@ -147,9 +161,9 @@ describe('escapers over the whole Unicode range', () => {
         // The values themselves are intact.
         const sandbox = { exports: {} as Record<string, unknown> };
         vm.runInNewContext(ts.transpile(out, { module: ts.ModuleKind.CommonJS }), sandbox);
-        expect(sandbox.exports).toStrictEqual({ a: value, b: value, c: value });
+        expect(sandbox.exports).toStrictEqual({ a: value, b: value, c: value, d: value });
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -159,6 +173,11 @@ describe('escapers over the whole Unicode range', () => {
         const out = renderTemplate('# {{text v}}\n\nnext\n', { v: value }, 'shape.md.hbs');
         expect(out.split('\n')).toHaveLength(4);
         expect(out).not.toMatch(INVISIBLE);
+        // Nothing that ends a line anywhere (NEL, VT, FF, U+2028/9), no lone surrogate, no HTML comment end.
+        // eslint-disable-next-line no-control-regex
+        expect(out.slice(0, -1)).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+        expect(out).not.toMatch(LONE_SURROGATE);
+        expect(out).not.toContain('-->');
       }),
       { numRuns: 2000 },
     );
