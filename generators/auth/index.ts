@@ -16,11 +16,11 @@ const TEMPLATES = [
   'scripts/dev-idp.ts',
   'scripts/dev.ts',
   'src/auth/back-channel-logout.ts',
+  'src/auth/bearer-auth.ts',
   'src/auth/bearer.ts',
   'src/auth/config.ts',
   'src/auth/keys.ts',
   'src/auth/organisations.ts',
-  'src/auth/plugin.ts',
   'src/auth/routes.ts',
   'src/auth/sealed.ts',
   'src/auth/sessions.ts',
@@ -98,7 +98,7 @@ export const auth = defineGenerator({
     }),
     addToBuildApp(
       [
-        { from: './auth/plugin.js', named: ['installBearerAuth'] },
+        { from: './auth/bearer-auth.js', named: ['installBearerAuth'] },
         { from: './auth/config.js', named: ['loadAuthConfig'] },
         { from: './auth/sessions.js', named: ['installSessionAuth'] },
         { from: './auth/routes.js', named: ['installSignIn'] },
@@ -205,7 +205,7 @@ PASSKEY_RP_NAME=
 const README = `## Authentication
 
 API requests carry \`Authorization: Bearer <access token>\` from your OpenID Connect provider.
-\`installBearerAuth\` (\`src/auth/plugin.ts\`) verifies it against \`OIDC_JWKS_URI\` by the rules of
+\`installBearerAuth\` (\`src/auth/bearer-auth.ts\`) verifies it against \`OIDC_JWKS_URI\` by the rules of
 \`src/auth/tokens.ts\`, the same for access tokens, ID tokens and logout tokens: at most 8 KiB, an explicit
 list of asymmetric algorithms (never \`none\` or HMAC), \`typ\` \`at+jwt\` (RFC 9068; see
 \`AUTH_UNTYPED_ACCESS_TOKENS\`) and no ID-token claims, the exact \`OIDC_ISSUER\` and \`OIDC_AUDIENCE\`,
@@ -255,7 +255,7 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Spoofing               | A planted session cookie becomes a signed-in session (fixation)        | A new random token at every sign-in; unknown cookies are cleared: \`src/auth/sessions.ts\`                     | \`test/auth/sessions.security.test.ts\`  |
 | Elevation of privilege | A revoked or idle session keeps working                              | Sessions read from the database on every request; idle and absolute timeouts; one revocation point: \`src/auth/sessions.ts\` | \`test/auth/sessions.security.test.ts\`  |
 | Information disclosure | A copy of the sessions table is used to sign in                      | Only the SHA-256 of each session token is stored: \`drizzle/auth/0000_sessions.sql\`                           | \`test/auth/sessions.security.test.ts\`  |
-| Elevation of privilege | A malformed credential treated as an anonymous request                 | Any Authorization header that does not verify gets 401: \`src/auth/plugin.ts\`                               | \`test/auth/bearer.security.test.ts\`    |
+| Elevation of privilege | A malformed credential treated as an anonymous request                 | Any Authorization header that does not verify gets 401: \`src/auth/bearer-auth.ts\`                               | \`test/auth/bearer.security.test.ts\`    |
 | Spoofing               | A forged or replayed callback, login CSRF, a stolen code               | One-time state, nonce and PKCE S256 bound to a \`__Host-\` cookie; \`iss\` checked: \`src/auth/sign-in.ts\`     | \`test/auth/sign-in.security.test.ts\`   |
 | Spoofing               | Sign-in redirects the user to an attacker's site                       | \`returnTo\` limited to a path on this site: \`src/auth/sign-in.ts\`                                           | \`test/auth/sign-in.security.test.ts\`   |
 | Elevation of privilege | A stolen refresh token keeps working                                   | Rotation on every use; reuse reported by the provider ends the session: \`src/auth/sign-in.ts\`            | \`test/auth/sign-in.security.test.ts\`   |
