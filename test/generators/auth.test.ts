@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/plan.js';
 import { generatedService } from '../helpers/generators.js';
@@ -12,7 +13,7 @@ describe('auth generator (in memory)', () => {
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     expect(content('src/auth/config.ts')).toContain("algorithms: ['ES256']");
     expect(content('src/auth/config.ts')).toContain("tenantClaim: 'https://example.test/tenant'");
-    expect(content('src/app.ts')).toContain('installBearerAuth(app, loadAuthConfig(process.env));');
+    expect(content('src/app.ts')).toContain('installBearerAuth(app, loadAuthConfig(process.env), options.database?.db);');
     // Step-up is decided in the route gate: registered right after it, before any route.
     expect(content('src/app.ts')).toContain('installGate(app, rateLimits);\n  installStepUp(app);');
     expect(content('src/app.ts')).not.toContain('require-sign-in');
@@ -73,6 +74,36 @@ describe('auth generator (in memory)', () => {
     const when = journal.entries.map((e) => e.when);
     expect(when).toStrictEqual([...when].sort((a, b) => a - b));
     for (const entry of journal.entries) expect(paths).toContain(`drizzle/auth/${entry.tag}.sql`);
+  });
+
+  it('takes roles from the claims and its own MFA roles without rbac, from role assignments and the spec with rbac', async () => {
+    const content = (p: Awaited<ReturnType<typeof plan>>, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
+    const alone = await plan('auth', { mfaRoles: ['owner'] }, { cwd: await service() });
+    expect(content(alone, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
+    expect(content(alone, 'src/auth/role-source.ts')).toContain("MFA_ROLES: readonly string[] = ['owner']");
+    expect(content(alone, 'src/auth/role-source.ts')).not.toContain('../authz/');
+    expect(content(alone, 'test/auth/roles.security.test.ts')).not.toContain('roles from role assignments');
+
+    const withRbac = await service();
+    await apply(await plan('rbac', {}, { cwd: withRbac }));
+    const assignments = await plan('auth', {}, { cwd: withRbac });
+    expect(content(assignments, 'src/auth/role-source.ts')).toContain("{ source: 'assignments' }");
+    // One list of sensitive roles: the permission spec's.
+    expect(content(assignments, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
+    expect(content(assignments, 'src/auth/sign-in-config.ts')).not.toContain('mfaRoles');
+    expect(content(assignments, 'test/auth/roles.security.test.ts')).toContain('roles from role assignments');
+    const claims = await plan('auth', { roleSource: 'claims' }, { cwd: withRbac });
+    expect(content(claims, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
+    expect(content(claims, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
+
+    // Two lists of sensitive roles are refused, as are assignments nobody keeps.
+    const twoLists = await plan('auth', { mfaRoles: ['admin'] }, { cwd: withRbac }).catch((e: unknown) => e);
+    expect(twoLists).toBeInstanceOf(BulwarkError);
+    expect((twoLists as BulwarkError).details.option).toBe('mfaRoles');
+    const nobody = await plan('auth', { roleSource: 'assignments' }, { cwd: await service() }).catch((e: unknown) => e);
+    expect(nobody).toBeInstanceOf(BulwarkError);
+    expect((nobody as BulwarkError).code).toBe('E_SPEC_INVALID');
+    expect((nobody as BulwarkError).details.option).toBe('roleSource');
   });
 
   it.each([
