@@ -76,7 +76,8 @@ export const auth = defineGenerator({
         fix: 'Run `bulwark generate rbac` in the service first, or choose roleSource "claims".',
       });
     }
-    if (parsed.mfaRoles !== undefined && rbac) {
+    // An empty list adds no second list (it is what the prompt offers next to rbac).
+    if (parsed.mfaRoles !== undefined && parsed.mfaRoles.length > 0 && rbac) {
       throw new BulwarkError('E_SPEC_INVALID', 'With the rbac module, the roles that need MFA are the permission spec\'s sensitive roles: one list, not two.', {
         option: 'mfaRoles',
         fix: 'Mark those roles `sensitive: true` in the permission spec and leave mfaRoles out.',
@@ -89,6 +90,10 @@ export const auth = defineGenerator({
       mfaRoles: parsed.mfaRoles ?? ['admin', 'finance'],
     };
   },
+
+  // Prompts offer what normalize would choose: with rbac, its assignments and no MFA list of auth's own.
+  promptDefaults: (context) =>
+    hasRbac(context) ? { roleSource: 'assignments', mfaRoles: [] } : { roleSource: 'claims', mfaRoles: ['admin', 'finance'] },
 
   files: (options): FileIntent[] => [
     ...[

@@ -35,7 +35,7 @@ export const authOptions = z.strictObject({
     .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a role name' }))
     .optional()
     .describe(
-      'Without the rbac module only: roles whose holders must sign in with MFA (default ["admin", "finance"]). With rbac, the roles marked `sensitive: true` in the permission spec are the one list, and this option is refused.',
+      'Without the rbac module only: roles whose holders must sign in with MFA (default ["admin", "finance"]). With rbac, the roles marked `sensitive: true` in the permission spec are the one list, and a non-empty mfaRoles is refused.',
     ),
   passkeys: z
     .boolean()

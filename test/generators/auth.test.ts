@@ -100,6 +100,8 @@ describe('auth generator (in memory)', () => {
     const twoLists = await plan('auth', { mfaRoles: ['admin'] }, { cwd: withRbac }).catch((e: unknown) => e);
     expect(twoLists).toBeInstanceOf(BulwarkError);
     expect((twoLists as BulwarkError).details.option).toBe('mfaRoles');
+    // An empty list (what the prompt offers next to rbac) is no second list.
+    await expect(plan('auth', { mfaRoles: [] }, { cwd: withRbac })).resolves.toBeDefined();
     const nobody = await plan('auth', { roleSource: 'assignments' }, { cwd: await service() }).catch((e: unknown) => e);
     expect(nobody).toBeInstanceOf(BulwarkError);
     expect((nobody as BulwarkError).code).toBe('E_SPEC_INVALID');
