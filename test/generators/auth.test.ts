@@ -76,37 +76,39 @@ describe('auth generator (in memory)', () => {
     for (const entry of journal.entries) expect(paths).toContain(`drizzle/auth/${entry.tag}.sql`);
   });
 
-  it('takes roles from the claims and its own MFA roles without rbac, from role assignments and the spec with rbac', async () => {
-    const content = (p: Awaited<ReturnType<typeof plan>>, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
-    const alone = await plan('auth', { mfaRoles: ['owner'] }, { cwd: await service() });
+  const content = (p: Awaited<ReturnType<typeof plan>>, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
+  const refusal = (options: Record<string, unknown>, cwd: string) => plan('auth', options, { cwd }).catch((e: unknown) => e);
+
+  it('takes roles from the provider’s claims and MFA roles from its own option without rbac; refuses assignments there', async () => {
+    const cwd = await service();
+    const alone = await plan('auth', { mfaRoles: ['owner'] }, { cwd });
     expect(content(alone, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
     expect(content(alone, 'src/auth/role-source.ts')).toContain("MFA_ROLES: readonly string[] = ['owner']");
     expect(content(alone, 'src/auth/role-source.ts')).not.toContain('../authz/');
     expect(content(alone, 'test/auth/roles.security.test.ts')).not.toContain('roles from role assignments');
-
-    const withRbac = await service();
-    await apply(await plan('rbac', {}, { cwd: withRbac }));
-    const assignments = await plan('auth', {}, { cwd: withRbac });
-    expect(content(assignments, 'src/auth/role-source.ts')).toContain("{ source: 'assignments' }");
-    // One list of sensitive roles: the permission spec's.
-    expect(content(assignments, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
-    expect(content(assignments, 'src/auth/sign-in-config.ts')).not.toContain('mfaRoles');
-    expect(content(assignments, 'test/auth/roles.security.test.ts')).toContain('roles from role assignments');
-    const claims = await plan('auth', { roleSource: 'claims' }, { cwd: withRbac });
-    expect(content(claims, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
-    expect(content(claims, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
-
-    // Two lists of sensitive roles are refused, as are assignments nobody keeps.
-    const twoLists = await plan('auth', { mfaRoles: ['admin'] }, { cwd: withRbac }).catch((e: unknown) => e);
-    expect(twoLists).toBeInstanceOf(BulwarkError);
-    expect((twoLists as BulwarkError).details.option).toBe('mfaRoles');
-    // An empty list (what the prompt offers next to rbac) is no second list.
-    await expect(plan('auth', { mfaRoles: [] }, { cwd: withRbac })).resolves.toBeDefined();
-    const nobody = await plan('auth', { roleSource: 'assignments' }, { cwd: await service() }).catch((e: unknown) => e);
+    // Assignments nobody keeps.
+    const nobody = await refusal({ roleSource: 'assignments' }, cwd);
     expect(nobody).toBeInstanceOf(BulwarkError);
     expect((nobody as BulwarkError).code).toBe('E_SPEC_INVALID');
     expect((nobody as BulwarkError).details.option).toBe('roleSource');
   });
+
+  it('takes roles from rbac’s assignments by default next to rbac, and the spec’s sensitive roles as the one MFA list', async () => {
+    const withRbac = await service();
+    await apply(await plan('rbac', {}, { cwd: withRbac }));
+    const assignments = await plan('auth', {}, { cwd: withRbac });
+    expect(content(assignments, 'src/auth/role-source.ts')).toContain("{ source: 'assignments' }");
+    expect(content(assignments, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
+    expect(content(assignments, 'src/auth/sign-in-config.ts')).not.toContain('mfaRoles');
+    expect(content(assignments, 'test/auth/roles.security.test.ts')).toContain('roles from role assignments');
+    const claims = await plan('auth', { roleSource: 'claims', mfaRoles: [] }, { cwd: withRbac });
+    expect(content(claims, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
+    expect(content(claims, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
+    // A second list of sensitive roles is refused (an empty one, what the prompt offers, is none).
+    const twoLists = await refusal({ mfaRoles: ['admin'] }, withRbac);
+    expect(twoLists).toBeInstanceOf(BulwarkError);
+    expect((twoLists as BulwarkError).details.option).toBe('mfaRoles');
+  }, 60_000);
 
   it.each([
     ['a symmetric algorithm', { algorithms: ['HS256'] }, 'algorithms.0'],
