@@ -5,7 +5,8 @@
 // and a CASL ability built per request); the generated full service's
 // `/health` with its request log on at the default level; and a route of
 // the generated service declared `access: { resource: 'document', action:
-// 'read' }`, which touches no database (bearer token + rbac).
+// 'read' }` (bearer token + rbac; with auth's default role source, the
+// user's role assignments are read from the database on every request).
 // Usage: npm run build && node bench/http.mjs [--seconds 5] [--rounds 3] [--connections 10]
 //   [--service <dir of a generated full service>] [--cpu-prof <dir>] [--only health,guarded]
 import { execFileSync, fork } from 'node:child_process';
@@ -39,6 +40,7 @@ const AUDIENCE = 'https://api.bench.test';
 const TENANT = '00000000-0000-4000-8000-0000000000b1';
 /** A role of the starter permission spec that reads documents, without MFA. */
 const ROLE = 'member';
+const USER = 'bench-user';
 const OK_SCHEMA = { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } };
 
 if (values.serve !== undefined) await serve(values.serve);
@@ -95,9 +97,11 @@ async function serve(kind) {
     // guarded route that touches no database, declared as a user would declare it.
     const { tsImport } = await import('tsx/esm/api');
     const service = process.env.BENCH_SERVICE;
-    const { buildApp, loadConfigOrExit, openDatabase } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
+    const { buildApp, loadConfigOrExit, openDatabase, assignRole } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
     const config = loadConfigOrExit(process.env);
     const database = await openDatabase(config);
+    // The token's user holds its role where the service reads roles (rbac's assignments).
+    await assignRole(database.db, TENANT, USER, ROLE);
     const app = await buildApp(config, { database });
     app.get('/bench/guarded', { config: { access: { resource: 'document', action: 'read' } }, schema: OK_SCHEMA }, () => ({ ok: true }));
     return listen(app, () => database.close());
@@ -166,7 +170,17 @@ async function orchestrate() {
     }
     writeFileSync(
       path.join(service, 'src/bench-entry.ts'),
-      "export { buildApp } from './app.js';\nexport { loadConfigOrExit } from './config.js';\nexport { openDatabase } from './db/client.js';\n",
+      [
+        "export { buildApp } from './app.js';",
+        "export { loadConfigOrExit } from './config.js';",
+        "export { openDatabase } from './db/client.js';",
+        "import { roleAssignments } from './authz/roles.js';",
+        "import type { Database } from './db/client.js';",
+        "import { withTenant } from './db/tenant.js';",
+        'export const assignRole = (db: Database, tenantId: string, userId: string, role: string) =>',
+        "  withTenant(db, tenantId, (tx) => tx.insert(roleAssignments).values({ tenantId, userId, role, grantedBy: 'bench' }).onConflictDoNothing());",
+        '',
+      ].join('\n'),
     );
 
     // The identity provider's key set, served over https on this machine (production
@@ -184,7 +198,7 @@ async function orchestrate() {
       const now = Math.floor(Date.now() / 1000);
       return new SignJWT({ tenant_id: TENANT, roles: [ROLE] })
         .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'at+jwt' })
-        .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('bench-user')
+        .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(USER)
         .setIssuedAt(now).setExpirationTime(now + 600)
         .sign(privateKey);
     };
@@ -238,7 +252,7 @@ async function orchestrate() {
       { key: 'bare', name: 'bare Fastify 5, no guard', server: 'bare', url: '/bench', auth: false },
       { key: 'jose-casl', name: 'bare Fastify + jose `jwtVerify` + CASL ability per request', server: 'jose-casl', url: '/bench', auth: true },
       { key: 'health', name: 'generated `/health` (request log on, LOG_LEVEL info)', server: 'generated', url: '/health', auth: false },
-      { key: 'guarded', name: 'generated guarded route, no database (bearer + rbac)', server: 'generated', url: '/bench/guarded', auth: true },
+      { key: 'guarded', name: 'generated guarded route (bearer + rbac, roles read from the database)', server: 'generated', url: '/bench/guarded', auth: true },
     ];
     const targets = all.filter((target) => only.has(target.key));
     const ports = {};
