@@ -5,7 +5,8 @@
 // and a CASL ability built per request); the generated full service's
 // `/health` with its request log on at the default level; and a route of
 // the generated service declared `access: { resource: 'document', action:
-// 'read' }`, which touches no database (bearer token + rbac). Then a record
+// 'read' }` (bearer token + rbac; with auth's default role source, the
+// user's role assignments are read from the database on every request). Then a record
 // read (`GET /api/records/document/:id`: bearer, rbac, a tenant transaction
 // with its signed scope and row-level security, the owner check) on PGlite and
 // on PostgreSQL, side by side with the same hand-written guard followed by a
@@ -117,13 +118,15 @@ async function serve(kind) {
     // guarded route that touches no database, declared as a user would declare it.
     const { tsImport } = await import('tsx/esm/api');
     const service = process.env.BENCH_SERVICE;
-    const { buildApp, loadConfigOrExit, openDatabase, withTenant, documentRecords } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
+    const { buildApp, loadConfigOrExit, openDatabase, withTenant, documentRecords, assignRole } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
     const env = kind === 'generated' ? process.env : await serviceLogin(openDatabase, loadConfigOrExit);
     const config = loadConfigOrExit(env);
     const database = await openDatabase(config, { requireSafeLogin: kind === 'generated-pg' });
     await withTenant(database.db, TENANT, (tx) =>
       tx.insert(documentRecords).values({ id: RECORD_ID, tenantId: TENANT, ownerId: SUBJECT, title: 'bench', internalNote: 'bench' }),
     );
+    // The token's user holds its role where the service reads roles (rbac's assignments).
+    await assignRole(database.db, TENANT, SUBJECT, ROLE);
     const app = await buildApp(config, { database });
     app.get('/bench/guarded', { config: { access: { resource: 'document', action: 'read' } }, schema: OK_SCHEMA }, () => ({ ok: true }));
     return listen(app, () => database.close());
@@ -238,6 +241,11 @@ async function orchestrate() {
         "export { openDatabase } from './db/client.js';",
         "export { withTenant } from './db/tenant.js';",
         "export { documentRecords } from './authz/record-tables.js';",
+        "import { roleAssignments } from './authz/roles.js';",
+        "import type { Database } from './db/client.js';",
+        "import { withTenant as inTenant } from './db/tenant.js';",
+        'export const assignRole = (db: Database, tenantId: string, userId: string, role: string) =>',
+        "  inTenant(db, tenantId, (tx) => tx.insert(roleAssignments).values({ tenantId, userId, role, grantedBy: 'bench' }).onConflictDoNothing());",
         '',
       ].join('\n'),
     );
@@ -314,7 +322,7 @@ async function orchestrate() {
       { key: 'bare', name: 'bare Fastify 5, no guard', server: 'bare', url: '/bench', auth: false },
       { key: 'jose-casl', name: 'bare Fastify + jose `jwtVerify` + CASL ability per request', server: 'jose-casl', url: '/bench', auth: true },
       { key: 'health', name: 'generated `/health` (request log on, LOG_LEVEL info)', server: 'generated', url: '/health', auth: false },
-      { key: 'guarded', name: 'generated guarded route, no database (bearer + rbac)', server: 'generated', url: '/bench/guarded', auth: true },
+      { key: 'guarded', name: 'generated guarded route (bearer + rbac, roles read from the database)', server: 'generated', url: '/bench/guarded', auth: true },
     ];
     const record = `/api/records/document/${RECORD_ID}`;
     all.push(

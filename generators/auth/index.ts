@@ -1,6 +1,9 @@
-import { defineGenerator, type FileIntent } from '../../src/generator.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { BulwarkError } from '../../src/errors.js';
+import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
-import { authOptions, type AuthOptions } from './schema.js';
+import { authOptions, type NormalizedAuthOptions } from './schema.js';
 
 /** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
 const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -16,11 +19,12 @@ const TEMPLATES = [
   'scripts/dev-idp.ts',
   'scripts/dev.ts',
   'src/auth/back-channel-logout.ts',
+  'src/auth/bearer-auth.ts',
   'src/auth/bearer.ts',
   'src/auth/config.ts',
   'src/auth/keys.ts',
   'src/auth/organisations.ts',
-  'src/auth/plugin.ts',
+  'src/auth/role-source.ts',
   'src/auth/routes.ts',
   'src/auth/sealed.ts',
   'src/auth/sessions.ts',
@@ -33,6 +37,8 @@ const TEMPLATES = [
   'test/auth/config.test.ts',
   'test/auth/gate.security.test.ts',
   'test/auth/organisations.security.test.ts',
+  'test/auth/role-holders.ts',
+  'test/auth/roles.security.test.ts',
   'test/auth/sessions.security.test.ts',
   'test/auth/sign-in.security.test.ts',
   'test/auth/step-up.security.test.ts',
@@ -62,7 +68,32 @@ export const auth = defineGenerator({
   options: authOptions,
   // Every optional part on, so that the example plan uses every template.
   example: { passkeys: true, impersonation: true },
-  normalize: (parsed): AuthOptions => parsed,
+  normalize: (parsed, context): NormalizedAuthOptions => {
+    const rbac = hasRbac(context);
+    if (parsed.roleSource === 'assignments' && !rbac) {
+      throw new BulwarkError('E_SPEC_INVALID', 'roleSource "assignments" needs the rbac module, which keeps the role assignments.', {
+        option: 'roleSource',
+        fix: 'Run `bulwark generate rbac` in the service first, or choose roleSource "claims".',
+      });
+    }
+    // An empty list adds no second list (it is what the prompt offers next to rbac).
+    if (parsed.mfaRoles !== undefined && parsed.mfaRoles.length > 0 && rbac) {
+      throw new BulwarkError('E_SPEC_INVALID', 'With the rbac module, the roles that need MFA are the permission spec\'s sensitive roles: one list, not two.', {
+        option: 'mfaRoles',
+        fix: 'Mark those roles `sensitive: true` in the permission spec and leave mfaRoles out.',
+      });
+    }
+    return {
+      ...parsed,
+      rbac,
+      roleSource: parsed.roleSource ?? (rbac ? 'assignments' : 'claims'),
+      mfaRoles: parsed.mfaRoles ?? ['admin', 'finance'],
+    };
+  },
+
+  // Prompts offer what normalize would choose: with rbac, its assignments and no MFA list of auth's own.
+  promptDefaults: (context) =>
+    hasRbac(context) ? { roleSource: 'assignments', mfaRoles: [] } : { roleSource: 'claims', mfaRoles: ['admin', 'finance'] },
 
   files: (options): FileIntent[] => [
     ...[
@@ -82,7 +113,11 @@ export const auth = defineGenerator({
           rolesClaim: options.rolesClaim,
           mfaAcrValues: options.mfaAcrValues,
         },
-        signInDefaults: { mfaRoles: options.mfaRoles, mfaAcrValues: options.mfaAcrValues },
+        signInDefaults: { mfaAcrValues: options.mfaAcrValues },
+        rbac: options.rbac,
+        assignments: options.roleSource === 'assignments',
+        roleSettings: { source: options.roleSource },
+        mfaRoles: options.mfaRoles,
         tenantClaim: options.tenantClaim,
         rolesClaim: options.rolesClaim,
         // The development provider signs with the first algorithm the service accepts.
@@ -98,7 +133,7 @@ export const auth = defineGenerator({
     }),
     addToBuildApp(
       [
-        { from: './auth/plugin.js', named: ['installBearerAuth'] },
+        { from: './auth/bearer-auth.js', named: ['installBearerAuth'] },
         { from: './auth/config.js', named: ['loadAuthConfig'] },
         { from: './auth/sessions.js', named: ['installSessionAuth'] },
         { from: './auth/routes.js', named: ['installSignIn'] },
@@ -113,7 +148,7 @@ export const auth = defineGenerator({
         ...(options.impersonation ? [{ from: './auth/impersonation.js', named: ['installImpersonationMarker'] }] : []),
       ],
       [
-        'installBearerAuth(app, loadAuthConfig(process.env));',
+        'installBearerAuth(app, loadAuthConfig(process.env), options.database?.db);',
         'installSessionAuth(app, options.database?.db);',
         'installSignIn(app, options.database?.db, loadAuthConfig(process.env), loadSignInConfig(process.env));',
         ...(options.passkeys
@@ -165,7 +200,7 @@ export const auth = defineGenerator({
       comment: 'markdown',
       content: THREAT_MODEL + (options.passkeys ? PASSKEY_THREATS : '') + (options.impersonation ? IMPERSONATION_THREATS : ''),
     },
-    { kind: 'block', path: 'README.md', id: 'auth', comment: 'markdown', content: README + (options.passkeys ? PASSKEY_README : '') + (options.impersonation ? IMPERSONATION_README : '') },
+    { kind: 'block', path: 'README.md', id: 'auth', comment: 'markdown', content: README(options) + (options.passkeys ? PASSKEY_README : '') + (options.impersonation ? IMPERSONATION_README : '') },
     {
       kind: 'block',
       path: '.github/CODEOWNERS',
@@ -176,7 +211,10 @@ export const auth = defineGenerator({
   ],
 });
 
-const ENV_EXAMPLE = (options: AuthOptions) => `# The identity provider: its issuer exactly as in the tokens' iss, and its key set (https).
+/** The service has the rbac module: its permission spec compiled, its role assignments. */
+const hasRbac = (context: GeneratorContext): boolean => existsSync(path.join(context.target, 'src/authz/permissions.ts'));
+
+const ENV_EXAMPLE = (options: NormalizedAuthOptions) => `# The identity provider: its issuer exactly as in the tokens' iss, and its key set (https).
 OIDC_ISSUER=
 OIDC_JWKS_URI=
 # This API's identifier, as in the tokens' aud.
@@ -202,16 +240,16 @@ PASSKEY_ORIGIN=
 PASSKEY_RP_NAME=
 `;
 
-const README = `## Authentication
+const README = (options: NormalizedAuthOptions) => `## Authentication
 
 API requests carry \`Authorization: Bearer <access token>\` from your OpenID Connect provider.
-\`installBearerAuth\` (\`src/auth/plugin.ts\`) verifies it against \`OIDC_JWKS_URI\` by the rules of
+\`installBearerAuth\` (\`src/auth/bearer-auth.ts\`) verifies it against \`OIDC_JWKS_URI\` by the rules of
 \`src/auth/tokens.ts\`, the same for access tokens, ID tokens and logout tokens: at most 8 KiB, an explicit
 list of asymmetric algorithms (never \`none\` or HMAC), \`typ\` \`at+jwt\` (RFC 9068; see
 \`AUTH_UNTYPED_ACCESS_TOKENS\`) and no ID-token claims, the exact \`OIDC_ISSUER\` and \`OIDC_AUDIENCE\`,
 \`exp\` and \`nbf\`, \`iat\` and \`auth_time\` not in the future, and a maximum lifetime measured from now.
-A valid token sets \`request.user\` (id from \`sub\`, tenant and roles from their claims, MFA from
-\`amr\`/\`acr\`); a bad one gets 401 at once, never an anonymous request. Keys are fetched over https and
+A valid token sets \`request.user\` (id from \`sub\`, which must be a string; tenant from its claim, in
+lower case; MFA from \`amr\`/\`acr\`); a bad one gets 401 at once, never an anonymous request. Keys are fetched over https and
 cached (\`src/auth/keys.ts\`); a new \`kid\` at the provider is picked up. Verified tokens are remembered
 by their hash until their \`exp\`, and forgotten whenever the provider's keys change.
 
@@ -224,7 +262,7 @@ Browsers sign in at \`/auth/login?returnTo=/path\` (authorization code flow with
 nonce, the provider's \`iss\` checked, the ID token's signature, size and times checked by the same rules,
 \`src/auth/sign-in.ts\`); the provider's tokens stay on the server,
 sealed with \`AUTH_TOKEN_KEY\`, and \`SignIn.accessToken(session)\` refreshes them (rotation; a reused
-refresh token ends the session). Holders of sensitive roles (the \`mfaRoles\` option) must sign in with MFA. A risky route declares
+refresh token ends the session). Holders of sensitive roles must sign in with MFA (see below). A risky route declares
 \`config: { stepUp: { maxAgeSeconds: 300 } }\` and gets a 401 challenge for stale or single-factor sign-ins.
 \`npm run dev\` starts a local identity provider (\`scripts/dev-idp.ts\`) beside the service.
 
@@ -236,7 +274,18 @@ is "not verified") and marks the domain verified. A domain is verified by one te
 \`joinOrganisation(db, { tenantId, userId, email, emailVerified }, { correlationId })\` then lets in a user
 whose \`email_verified\` claim is exactly \`true\` and whose address is at exactly a verified domain
 (\`eng.example.com\` needs its own verification); every refusal and success is audited.
+
+Roles have one source (\`src/auth/role-source.ts\`), the same for bearer tokens, sign-in, passkeys and
+impersonation: ${ROLE_SOURCE_README[options.roleSource]} A role the ${options.rbac ? 'permission spec' : 'service'} does not know is dropped.
+Holders of ${options.rbac ? 'the roles marked `sensitive: true` in the permission spec' : `the roles ${options.mfaRoles.map((role) => `\`${role}\``).join(', ') || '(none)'}`} must sign in with MFA.
 `;
+
+const ROLE_SOURCE_README = {
+  assignments:
+    "the rbac module's role assignments in the database (`grantRole`, `revokeRole`, `rolesOf`). A token's roles claim is ignored; a bearer token's roles are read on every request, so a revoked role stops at the next one, and a role change ends the user's sessions (pass `revokeUserSessions` to `grantRole` and `revokeRole`).",
+  claims:
+    "the provider's roles claim. A session keeps the roles of its sign-in; a passkey or impersonation session gets the roles of the user's latest sign-in at the provider.",
+} as const;
 
 const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 
@@ -255,7 +304,10 @@ const THREAT_MODEL = `## Authentication (\`src/auth/\`)
 | Spoofing               | A planted session cookie becomes a signed-in session (fixation)        | A new random token at every sign-in; unknown cookies are cleared: \`src/auth/sessions.ts\`                     | \`test/auth/sessions.security.test.ts\`  |
 | Elevation of privilege | A revoked or idle session keeps working                              | Sessions read from the database on every request; idle and absolute timeouts; one revocation point: \`src/auth/sessions.ts\` | \`test/auth/sessions.security.test.ts\`  |
 | Information disclosure | A copy of the sessions table is used to sign in                      | Only the SHA-256 of each session token is stored: \`drizzle/auth/0000_sessions.sql\`                           | \`test/auth/sessions.security.test.ts\`  |
-| Elevation of privilege | A malformed credential treated as an anonymous request                 | Any Authorization header that does not verify gets 401: \`src/auth/plugin.ts\`                               | \`test/auth/bearer.security.test.ts\`    |
+| Elevation of privilege | A token claims a role the service never granted, or two places disagree on a user's roles | One source of roles for tokens, sessions, passkeys and impersonation; roles the spec does not know dropped: \`src/auth/role-source.ts\` | \`test/auth/roles.security.test.ts\`    |
+| Elevation of privilege | A revoked role keeps working until a token or session expires          | With role assignments, bearer roles read on every request and sessions ended on a role change: \`src/auth/bearer-auth.ts\`, \`src/auth/sessions.ts\` | \`test/auth/roles.security.test.ts\`    |
+| Tampering              | An upper-case tenant id or a non-string \`sub\` breaks tenant and owner checks | Tenant ids lower-cased at the edge; \`sub\` a string of printable ASCII, else the token is refused: \`src/auth/tokens.ts\` | \`test/auth/roles.security.test.ts\`    |
+| Elevation of privilege | A malformed credential treated as an anonymous request                 | Any Authorization header that does not verify gets 401: \`src/auth/bearer-auth.ts\`                               | \`test/auth/bearer.security.test.ts\`    |
 | Spoofing               | A forged or replayed callback, login CSRF, a stolen code               | One-time state, nonce and PKCE S256 bound to a \`__Host-\` cookie; \`iss\` checked: \`src/auth/sign-in.ts\`     | \`test/auth/sign-in.security.test.ts\`   |
 | Spoofing               | Sign-in redirects the user to an attacker's site                       | \`returnTo\` limited to a path on this site: \`src/auth/sign-in.ts\`                                           | \`test/auth/sign-in.security.test.ts\`   |
 | Elevation of privilege | A stolen refresh token keeps working                                   | Rotation on every use; reuse reported by the provider ends the session: \`src/auth/sign-in.ts\`            | \`test/auth/sign-in.security.test.ts\`   |
@@ -278,8 +330,8 @@ A user signed in with MFA in this browser in the last 10 minutes adds one throug
 session cookie through \`createSession\` with \`authStrength\` \`mfa\`.
 Challenges are stored server-side, bound to the user, single-use and valid 5 minutes; the origin must be one of
 \`PASSKEY_ORIGIN\` and the RP id \`PASSKEY_RP_ID\`; user verification is required; a signature counter that
-does not move forward (a cloned authenticator) is refused and audited. Sessions from a passkey get no roles
-until you pass \`rolesOf\` to \`passkeyRoutes\` (with rbac: \`(t, u) => rolesOf(db, t, u)\`).
+does not move forward (a cloned authenticator) is refused and audited. Sessions from a passkey get their
+roles from the service's one source (\`src/auth/role-source.ts\`), never from the request.
 `;
 
 const PASSKEY_THREATS = `
@@ -299,7 +351,8 @@ Impersonation is on (\`src/auth/impersonation.ts\`): \`startImpersonation(db, ad
 opens a session in which an admin acts as a user of the same tenant. Only admins signed in with MFA in the
 last 10 minutes, never as a user holding a role the admin lacks, at most 30 minutes, a reason required; every
 response of that session carries \`x-impersonated-by\`, and every attempt is in the audit log. Call it from
-an admin route guarded by rbac, passing rbac's \`rolesOf\`: the target's roles are read, never taken from the request.
+an admin route of yours: the target's roles are read from the service's one source (\`src/auth/role-source.ts\`),
+never taken from the request.
 `;
 
 const IMPERSONATION_THREATS = `

@@ -20,15 +20,23 @@ export const authOptions = z.strictObject({
     .default(false)
     .describe('Also accept access tokens whose typ is JWT or missing, for providers that do not type them at+jwt (RFC 9068); ID and logout tokens are still refused by their claims. AUTH_UNTYPED_ACCESS_TOKENS overrides it.'),
   tenantClaim: claim.default('tenant_id').describe('The claim holding the tenant id (a UUID).'),
-  rolesClaim: claim.default('roles').describe('The claim holding the role names.'),
+  rolesClaim: claim.default('roles').describe('The claim holding the role names (read only when roleSource is claims).'),
+  roleSource: z
+    .enum(['assignments', 'claims'])
+    .optional()
+    .describe(
+      "Where roles come from, for bearer tokens, sign-in sessions, passkeys and impersonation alike: assignments (the rbac module's role assignments in the database; a token's roles claim is ignored) or claims (the provider's roles claim). Default: assignments when the service has the rbac module, claims otherwise; assignments without rbac is refused.",
+    ),
   mfaAcrValues: z
     .array(z.string().min(1).max(200))
     .default([])
     .describe('acr values your provider uses for multi-factor sign-in (amr values such as otp or hwk count anyway).'),
   mfaRoles: z
-    .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a role name from the permission spec' }))
-    .default(['admin', 'finance'])
-    .describe('Roles whose holders must sign in with MFA; keep in step with `sensitive: true` in permissions.yaml.'),
+    .array(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { error: 'must be a role name' }))
+    .optional()
+    .describe(
+      'Without the rbac module only: roles whose holders must sign in with MFA (default ["admin", "finance"]). With rbac, the roles marked `sensitive: true` in the permission spec are the one list, and a non-empty mfaRoles is refused.',
+    ),
   passkeys: z
     .boolean()
     .default(false)
@@ -40,3 +48,12 @@ export const authOptions = z.strictObject({
 });
 
 export type AuthOptions = z.output<typeof authOptions>;
+
+/** The options once the service is known: the role source and MFA roles decided. */
+export interface NormalizedAuthOptions extends Omit<AuthOptions, 'roleSource' | 'mfaRoles'> {
+  /** The service has the rbac module (src/authz/permissions.ts). */
+  readonly rbac: boolean;
+  readonly roleSource: 'assignments' | 'claims';
+  /** Without rbac: the MFA roles; with rbac, the spec's sensitive roles are used instead. */
+  readonly mfaRoles: readonly string[];
+}

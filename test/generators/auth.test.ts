@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/plan.js';
 import { generatedService } from '../helpers/generators.js';
@@ -12,7 +13,7 @@ describe('auth generator (in memory)', () => {
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     expect(content('src/auth/config.ts')).toContain("algorithms: ['ES256']");
     expect(content('src/auth/config.ts')).toContain("tenantClaim: 'https://example.test/tenant'");
-    expect(content('src/app.ts')).toContain('installBearerAuth(app, loadAuthConfig(process.env));');
+    expect(content('src/app.ts')).toContain('installBearerAuth(app, loadAuthConfig(process.env), options.database?.db);');
     // Step-up is decided in the route gate: registered right after it, before any route.
     expect(content('src/app.ts')).toContain('installGate(app, rateLimits);\n  installStepUp(app);');
     expect(content('src/app.ts')).not.toContain('require-sign-in');
@@ -74,6 +75,40 @@ describe('auth generator (in memory)', () => {
     expect(when).toStrictEqual([...when].sort((a, b) => a - b));
     for (const entry of journal.entries) expect(paths).toContain(`drizzle/auth/${entry.tag}.sql`);
   });
+
+  const content = (p: Awaited<ReturnType<typeof plan>>, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
+  const refusal = (options: Record<string, unknown>, cwd: string) => plan('auth', options, { cwd }).catch((e: unknown) => e);
+
+  it('takes roles from the provider’s claims and MFA roles from its own option without rbac; refuses assignments there', async () => {
+    const cwd = await service();
+    const alone = await plan('auth', { mfaRoles: ['owner'] }, { cwd });
+    expect(content(alone, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
+    expect(content(alone, 'src/auth/role-source.ts')).toContain("MFA_ROLES: readonly string[] = ['owner']");
+    expect(content(alone, 'src/auth/role-source.ts')).not.toContain('../authz/');
+    expect(content(alone, 'test/auth/roles.security.test.ts')).not.toContain('roles from role assignments');
+    // Assignments nobody keeps.
+    const nobody = await refusal({ roleSource: 'assignments' }, cwd);
+    expect(nobody).toBeInstanceOf(BulwarkError);
+    expect((nobody as BulwarkError).code).toBe('E_SPEC_INVALID');
+    expect((nobody as BulwarkError).details.option).toBe('roleSource');
+  });
+
+  it('takes roles from rbac’s assignments by default next to rbac, and the spec’s sensitive roles as the one MFA list', async () => {
+    const withRbac = await service();
+    await apply(await plan('rbac', {}, { cwd: withRbac }));
+    const assignments = await plan('auth', {}, { cwd: withRbac });
+    expect(content(assignments, 'src/auth/role-source.ts')).toContain("{ source: 'assignments' }");
+    expect(content(assignments, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
+    expect(content(assignments, 'src/auth/sign-in-config.ts')).not.toContain('mfaRoles');
+    expect(content(assignments, 'test/auth/roles.security.test.ts')).toContain('roles from role assignments');
+    const claims = await plan('auth', { roleSource: 'claims', mfaRoles: [] }, { cwd: withRbac });
+    expect(content(claims, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
+    expect(content(claims, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
+    // A second list of sensitive roles is refused (an empty one, what the prompt offers, is none).
+    const twoLists = await refusal({ mfaRoles: ['admin'] }, withRbac);
+    expect(twoLists).toBeInstanceOf(BulwarkError);
+    expect((twoLists as BulwarkError).details.option).toBe('mfaRoles');
+  }, 60_000);
 
   it.each([
     ['a symmetric algorithm', { algorithms: ['HS256'] }, 'algorithms.0'],
