@@ -48,10 +48,13 @@ describe('webhooks generator (in memory)', () => {
       [3, '0003_replay_keys'],
       [4, '0004_scopes'],
     ]);
-    expect(content('src/webhooks/endpoints.ts')).toContain("createCipheriv('aes-256-gcm'");
+    // Sealed by the service's one sealing helper, not a copy of its own.
+    expect(content('src/webhooks/endpoints.ts')).toContain("from '../crypto/seal.js'");
+    expect(content('src/webhooks/endpoints.ts')).not.toContain('createCipheriv');
     expect(content('test/webhooks/endpoints.security.test.ts')).not.toBe('');
-    expect(content('test/setup-env.ts')).toMatch(/process\.env\.WEBHOOK_ENDPOINT_KEY \?\?= '[A-Za-z0-9+/]{43}=';/);
-    expect(content('.env.example')).toMatch(/^WEBHOOK_ENDPOINT_KEY=$/m);
+    expect(content('test/setup-env.ts')).toMatch(/process\.env\.SEALING_KEYS \?\?= 'test-1:[A-Za-z0-9+/]{43}=';/);
+    expect(content('.env.example')).toMatch(/^SEALING_KEYS=$/m);
+    expect(content('.env.example')).not.toContain('WEBHOOK_ENDPOINT_KEY');
     expect(content('THREAT_MODEL.md')).toContain('`test/webhooks/endpoints.security.test.ts`');
   });
 
