@@ -1,5 +1,5 @@
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addEnvironments, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { authOptions, type AuthOptions } from './schema.js';
 
 /** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
@@ -128,6 +128,11 @@ export const auth = defineGenerator({
       // scripts/dev.ts (the development SEALING_KEYS key)
       'development-client-secret-0000',
       'ZGV2ZWxvcG1lbnQtb25seS10b2tlbi1rZXktMzJieXQ=',
+    ]),
+    addEnvironments([
+      { from: './auth/config.js', name: 'authEnvironment' },
+      { from: './auth/sign-in-config.js', name: 'signInEnvironment' },
+      ...(options.passkeys ? [{ from: './auth/passkeys.js', name: 'passkeyEnvironment' }] : []),
     ]),
     // Passkeys keep their own migrations, so turning the option on later still applies them.
     addMigrations([

@@ -1,6 +1,6 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addEnvironments, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -104,6 +104,11 @@ export const webhooks = defineGenerator({
         'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database, boss });',
       ],
     ),
+    addEnvironments([
+      { from: './webhooks/config.js', name: 'webhookEnvironment' },
+      { from: './webhooks/config.js', name: 'webhookSecretsEnvironment' },
+      { from: './jobs/workers.js', name: 'jobsEnvironment' },
+    ]),
     // The test secret is the Standard Webhooks test vector's: public twice over.
     addPublishedValues([TEST_SECRET]),
     addMigrations(

@@ -25,6 +25,8 @@ describe('webhooks generator (in memory)', () => {
     expect(content('.env.example')).toContain('WEBHOOK_RATE_LIMIT_MAX=6000');
     expect(content('src/webhooks/routes.ts')).toContain('config: { access: { public: true, rateLimit } }');
     expect(content('src/db/client.ts')).toContain("'../../drizzle/webhooks'");
+    // Its variables join the one start-up report of every module's.
+    expect(content('src/environment.ts')).toMatch(/MODULE_ENVIRONMENTS[^=]*= \[[^\]]*webhookEnvironment,\s*webhookSecretsEnvironment,\s*jobsEnvironment/);
   });
 
   it('stores customer endpoints with sealed secrets and a delivery log, in a migration of its own', async () => {
