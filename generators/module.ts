@@ -95,14 +95,30 @@ export function addMigrations(
 
 /**
  * Lists values the module writes into the repository (test secrets,
- * development keys) in `PUBLISHED_VALUES` of src/config.ts: refused as
+ * development keys) in `PUBLISHED_VALUES` of src/config-rules.ts: refused as
  * secrets outside development and tests.
  */
 export function addPublishedValues(values: readonly string[]): FileIntent {
   return {
     kind: 'edit',
-    path: 'src/config.ts',
+    path: 'src/config-rules.ts',
     edits: values.map((value) => ({ op: 'ensure-array-element' as const, variable: 'PUBLISHED_VALUES', element: `'${value}'` })),
+  };
+}
+
+/**
+ * Registers the module's environment schemas (zod objects exported by
+ * each `from`, relative to src/) in `MODULE_ENVIRONMENTS` of src/environment.ts:
+ * the service checks them all at start-up and reports every bad variable at once.
+ */
+export function addEnvironments(schemas: readonly { readonly from: string; readonly name: string }[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'src/environment.ts',
+    edits: schemas.flatMap((schema) => [
+      { op: 'ensure-import' as const, from: schema.from, named: [schema.name] },
+      { op: 'ensure-array-element' as const, variable: 'MODULE_ENVIRONMENTS', element: schema.name },
+    ]),
   };
 }
 

@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
-import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addEnvironments, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { authOptions, type NormalizedAuthOptions } from './schema.js';
 
 /** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
 const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
-const TEST_TOKEN_KEY = 'dGVzdC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcy0hISE=';
 
 const TEMPLATES = [
   'drizzle/auth/0000_sessions.sql',
@@ -26,7 +25,6 @@ const TEMPLATES = [
   'src/auth/organisations.ts',
   'src/auth/role-source.ts',
   'src/auth/routes.ts',
-  'src/auth/sealed.ts',
   'src/auth/sessions.ts',
   'src/auth/sign-in-config.ts',
   'src/auth/sign-in.ts',
@@ -162,10 +160,14 @@ export const auth = defineGenerator({
     // What test/setup-env.ts and scripts/dev.ts hold: refused as secrets outside development and test.
     addPublishedValues([
       TEST_CLIENT_SECRET,
-      TEST_TOKEN_KEY,
-      // scripts/dev.ts
+      // scripts/dev.ts (the development SEALING_KEYS key)
       'development-client-secret-0000',
       'ZGV2ZWxvcG1lbnQtb25seS10b2tlbi1rZXktMzJieXQ=',
+    ]),
+    addEnvironments([
+      { from: './auth/config.js', name: 'authEnvironment' },
+      { from: './auth/sign-in-config.js', name: 'signInEnvironment' },
+      ...(options.passkeys ? [{ from: './auth/passkeys.js', name: 'passkeyEnvironment' }] : []),
     ]),
     // Passkeys keep their own migrations, so turning the option on later still applies them.
     addMigrations([
@@ -185,8 +187,6 @@ export const auth = defineGenerator({
         "process.env.OIDC_CLIENT_ID ??= 'test-service';",
         `process.env.OIDC_CLIENT_SECRET ??= '${TEST_CLIENT_SECRET}';`,
         "process.env.OIDC_REDIRECT_URI ??= 'http://127.0.0.1:3000/auth/callback';",
-        '// A fixed key for test runs only; production needs its own (openssl rand -base64 32).',
-        `process.env.AUTH_TOKEN_KEY ??= '${TEST_TOKEN_KEY}';`,
         ...(options.passkeys
           ? ["process.env.PASSKEY_RP_ID ??= 'example.test';", "process.env.PASSKEY_ORIGIN ??= 'https://app.example.test';"]
           : []),
@@ -229,8 +229,7 @@ OIDC_CLIENT_ID=
 OIDC_CLIENT_SECRET=
 OIDC_REDIRECT_URI=https://your-service.example/auth/callback
 OIDC_POST_LOGOUT_REDIRECT_URI=
-# Seals the provider's tokens in the sessions table: openssl rand -base64 32
-AUTH_TOKEN_KEY=
+# The provider's tokens are sealed in the sessions table with SEALING_KEYS (above): required with this module.
 ${options.passkeys ? PASSKEY_ENV : ''}`;
 
 const PASSKEY_ENV = `# Passkeys: the domain they are bound to, and the exact origin(s) of the pages that use them
@@ -261,7 +260,7 @@ ends all of a user's sessions at once: pass it to rbac's \`grantRole\`/\`revokeR
 Browsers sign in at \`/auth/login?returnTo=/path\` (authorization code flow with PKCE, one-time state and
 nonce, the provider's \`iss\` checked, the ID token's signature, size and times checked by the same rules,
 \`src/auth/sign-in.ts\`); the provider's tokens stay on the server,
-sealed with \`AUTH_TOKEN_KEY\`, and \`SignIn.accessToken(session)\` refreshes them (rotation; a reused
+sealed by \`src/crypto/seal.ts\` under \`SEALING_KEYS\` and bound to their kind, tenant and user, and \`SignIn.accessToken(session)\` refreshes them (rotation; a reused
 refresh token ends the session). Holders of sensitive roles must sign in with MFA (see below). A risky route declares
 \`config: { stepUp: { maxAgeSeconds: 300 } }\` and gets a 401 challenge for stale or single-factor sign-ins.
 \`npm run dev\` starts a local identity provider (\`scripts/dev-idp.ts\`) beside the service.

@@ -4,7 +4,7 @@ import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
-import { addDependencies, addMigrations, addToBuildApp } from '../module.js';
+import { addDependencies, addEnvironments, addMigrations, addToBuildApp } from '../module.js';
 import {
   cedarPolicies,
   cedarSchema,
@@ -106,6 +106,7 @@ export const rbac = defineGenerator({
         // Decides `access: { resource, action }` in the route gate: before any such route is registered.
         ['installAuthz(app, { ...loadAuthzConfig(process.env), database: options.database });'],
       ),
+      addEnvironments([{ from: './authz/config.js', name: 'authzEnvironment' }]),
       addMigrations([
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
         ...ownedResources(compiled).map((resource) => ({ folder: recordsFolder(resource), table: `__drizzle_migrations_rbac_${resource.toLowerCase()}` })),

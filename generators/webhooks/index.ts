@@ -1,6 +1,6 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addEnvironments, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -39,9 +39,6 @@ const DEV_DEPENDENCIES = ['fast-check', 'standardwebhooks', 'stripe'] as const;
 
 /** The test-only secret every source gets in test/setup-env.ts (the Standard Webhooks test vector's). */
 const TEST_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-
-/** The test-only key that seals endpoint secrets in test/setup-env.ts: 32 random bytes, never used elsewhere. */
-const TEST_ENDPOINT_KEY = 'bkhHGSYS2utayGOvV8SvzZFBdkToH0tFBBqsYSC/E0U=';
 
 export const webhooks = defineGenerator({
   name: 'webhooks',
@@ -107,8 +104,13 @@ export const webhooks = defineGenerator({
         'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database, boss });',
       ],
     ),
+    addEnvironments([
+      { from: './webhooks/config.js', name: 'webhookEnvironment' },
+      { from: './webhooks/config.js', name: 'webhookSecretsEnvironment' },
+      { from: './jobs/workers.js', name: 'jobsEnvironment' },
+    ]),
     // The test secret is the Standard Webhooks test vector's: public twice over.
-    addPublishedValues([TEST_SECRET, TEST_ENDPOINT_KEY]),
+    addPublishedValues([TEST_SECRET]),
     addMigrations(
       [{ folder: 'drizzle/webhooks', table: '__drizzle_migrations_webhooks' }],
       [{ from: '../jobs/boss.js', name: 'migrateQueues' }],
@@ -121,7 +123,6 @@ export const webhooks = defineGenerator({
       comment: 'slash',
       content: [
         ...options.sources.map((s) => `process.env.${s.secretEnv} ??= ${JSON.stringify(TEST_SECRET)};`),
-        `process.env.WEBHOOK_ENDPOINT_KEY ??= ${JSON.stringify(TEST_ENDPOINT_KEY)};`,
         '// Tests start the workers they need themselves.',
         "process.env.JOBS_WORKER ??= 'off';",
       ].join('\n'),
@@ -151,10 +152,8 @@ function envExample(options: WebhooksOptions): string {
     "# Deliveries a minute each source's route takes from one address: providers send in bursts,",
     '# from few addresses. Deliveries that fail verification also count against the address.',
     'WEBHOOK_RATE_LIMIT_MAX=6000',
-    '# Encrypts the signing secrets of customer webhook endpoints at rest (AES-256-GCM): 32 random bytes,',
-    '# base64. Required: the service will not start without. Generate with: openssl rand -base64 32',
-    '# Keep it apart from database backups; losing it means re-issuing every endpoint secret.',
-    'WEBHOOK_ENDPOINT_KEY=',
+    '# The signing secrets of customer webhook endpoints are sealed at rest with SEALING_KEYS (above):',
+    '# required with this module.',
     '# Where queued jobs run: inline (in the HTTP process, the default; PGlite needs it) or off',
     '# (run `npm run worker` as a process of its own, on PostgreSQL).',
     'JOBS_WORKER=inline',
@@ -203,22 +202,23 @@ it on PostgreSQL: PGlite's files belong to one process. On SIGTERM a worker fini
 migrations, by the role that runs them; \`app_user\` (every tenant transaction) has no privilege on it, the
 inbox or the dead letters.
 
-To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`key\`, the \`endpointKey\` of \`loadWebhookConfig(process.env)\`:
-\`createEndpoint(db, tenantId, { url, events }, { key })\` checks the URL (https, public addresses only) and
+To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`sealer\`, the \`sealer\` of \`loadWebhookConfig(process.env)\`:
+\`createEndpoint(db, tenantId, { url, events }, { sealer })\` checks the URL (https, public addresses only) and
 returns \`{ id, secret }\`: show the \`whsec_\` secret to the customer then, it is never readable again. The
-table \`webhook_endpoints\` holds it only sealed with AES-256-GCM under \`WEBHOOK_ENDPOINT_KEY\`, bound to
-the tenant and endpoint ids. \`deliverEvent(db, tenantId, { type, payload }, { key })\` sends an event to every
+table \`webhook_endpoints\` holds it only sealed by \`src/crypto/seal.ts\` (AES-256-GCM under \`SEALING_KEYS\`), bound to
+the tenant and endpoint ids. \`deliverEvent(db, tenantId, { type, payload }, { sealer })\` sends an event to every
 enabled endpoint of the tenant subscribed to its type, signed per Standard Webhooks, through \`safeFetch\`
 (no private, loopback or metadata addresses; HTTPS only unless you pass
 \`fetch: { allowInsecureHttp: config.NODE_ENV === 'development' }\`), retried with backoff and jitter, and
 records every attempt in \`webhook_deliveries\` (status or error kind and duration; never the secret or the
-response body; append-only). \`rotateEndpointSecret(..., { key, graceSeconds })\` returns a new secret once;
+response body; append-only). \`rotateEndpointSecret(..., { sealer, graceSeconds })\` returns a new secret once;
 during the grace period (default 0, at most 7 days) deliveries carry a signature with the old and the new
 secret. \`listEndpoints\` and \`disableEndpoint\` never show a secret. Both tables are tenant-owned:
 row-level security, forced, and \`app_user\` may not delete endpoints, move them between tenants, or change
 the delivery log. An endpoint whose secret does not open (another key, a moved or changed row) is reported
-as \`WEBHOOK_SECRET_UNREADABLE\` and gets nothing: alert on it. Keep \`WEBHOOK_ENDPOINT_KEY\` out of
-database backups; a lost key means issuing every endpoint a new secret.
+as \`WEBHOOK_SECRET_UNREADABLE\` and gets nothing: alert on it. Keep \`SEALING_KEYS\` out of
+database backups; a lost key means issuing every endpoint a new secret. To rotate it, put a new key first and
+keep the old one listed until every endpoint secret has been rotated (\`rotateEndpointSecret\` seals with the new key).
 
 \`WEBHOOK_FUZZ_RUNS\` sets how many random inputs the fuzz tests try (default 2000; \`.github/workflows/webhooks-fuzz.yml\` runs 100000 every night).
 `;
@@ -234,7 +234,7 @@ const THREAT_MODEL = `## Webhooks (\`src/webhooks/\`)
 | Tampering              | A captured delivery replayed, or an old event applied after a newer one  | Timestamp tolerance both ways; event id recorded once, and for GitHub (unsigned delivery id, no signed time) the body's SHA-256; handlers compare event time: \`src/webhooks/queue.ts\`   | \`test/webhooks/queue.test.ts\`, \`test/webhooks/routes.security.test.ts\` |
 | Repudiation            | Failed verifications go unnoticed                                        | Counted, logged without the body, audited, alert past a threshold: \`src/webhooks/routes.ts\`                    | \`test/webhooks/routes.security.test.ts\`     |
 | Information disclosure | A customer's endpoint URL points inside our network (SSRF)             | Outbound deliveries go through \`safeFetch\`: private, loopback, link-local and metadata addresses refused after DNS resolution, no redirects: \`src/webhooks/outbound.ts\` | \`test/webhooks/outbound.test.ts\`            |
-| Information disclosure | A database copy or backup leaks customers' endpoint signing secrets      | Secrets sealed with AES-256-GCM under \`WEBHOOK_ENDPOINT_KEY\` (checked at start-up, a \`KeyObject\` never logged), shown once: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
+| Information disclosure | A database copy or backup leaks customers' endpoint signing secrets      | Secrets sealed with AES-256-GCM under \`SEALING_KEYS\` by \`src/crypto/seal.ts\` (checked at start-up, keys never logged), shown once: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
 | Tampering              | A sealed secret copied to another endpoint or tenant to sign as it      | The tenant and endpoint ids are the cipher's associated data: a moved secret does not open and the endpoint gets nothing: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |
 | Information disclosure | One tenant lists, re-keys or receives another tenant's endpoints or log  | \`webhook_endpoints\` and \`webhook_deliveries\` under forced row-level security; column grants: no moving an endpoint: \`drizzle/webhooks/\` | \`test/webhooks/endpoints.security.test.ts\` |
 | Repudiation            | A failed or forged delivery leaves no trace, or the trace is rewritten   | Every attempt in \`webhook_deliveries\`, append-only for \`app_user\`, without secret or response body: \`src/webhooks/endpoints.ts\` | \`test/webhooks/endpoints.security.test.ts\` |

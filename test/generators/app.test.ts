@@ -35,6 +35,11 @@ describe('app generator (in memory)', () => {
         'src/app.ts',
         'src/server.ts',
         'src/config.ts',
+        // One config layer and one sealing helper, used by every module.
+        'src/config-rules.ts',
+        'src/environment.ts',
+        'src/crypto/seal.ts',
+        'test/published-values.security.test.ts',
         'src/routes/health.ts',
         // The core every module plugs into: one route gate, one error reply.
         'src/http/gate.ts',

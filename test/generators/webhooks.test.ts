@@ -25,6 +25,8 @@ describe('webhooks generator (in memory)', () => {
     expect(content('.env.example')).toContain('WEBHOOK_RATE_LIMIT_MAX=6000');
     expect(content('src/webhooks/routes.ts')).toContain('config: { access: { public: true, rateLimit } }');
     expect(content('src/db/client.ts')).toContain("'../../drizzle/webhooks'");
+    // Its variables join the one start-up report of every module's.
+    expect(content('src/environment.ts')).toMatch(/MODULE_ENVIRONMENTS[^=]*= \[[^\]]*webhookEnvironment,\s*webhookSecretsEnvironment,\s*jobsEnvironment/);
   });
 
   it('stores customer endpoints with sealed secrets and a delivery log, in a migration of its own', async () => {
@@ -48,10 +50,13 @@ describe('webhooks generator (in memory)', () => {
       [3, '0003_replay_keys'],
       [4, '0004_scopes'],
     ]);
-    expect(content('src/webhooks/endpoints.ts')).toContain("createCipheriv('aes-256-gcm'");
+    // Sealed by the service's one sealing helper, not a copy of its own.
+    expect(content('src/webhooks/endpoints.ts')).toContain("from '../crypto/seal.js'");
+    expect(content('src/webhooks/endpoints.ts')).not.toContain('createCipheriv');
     expect(content('test/webhooks/endpoints.security.test.ts')).not.toBe('');
-    expect(content('test/setup-env.ts')).toMatch(/process\.env\.WEBHOOK_ENDPOINT_KEY \?\?= '[A-Za-z0-9+/]{43}=';/);
-    expect(content('.env.example')).toMatch(/^WEBHOOK_ENDPOINT_KEY=$/m);
+    expect(content('test/setup-env.ts')).toMatch(/process\.env\.SEALING_KEYS \?\?= 'test-1:[A-Za-z0-9+/]{43}=';/);
+    expect(content('.env.example')).toMatch(/^SEALING_KEYS=$/m);
+    expect(content('.env.example')).not.toContain('WEBHOOK_ENDPOINT_KEY');
     expect(content('THREAT_MODEL.md')).toContain('`test/webhooks/endpoints.security.test.ts`');
   });
 
