@@ -281,12 +281,12 @@ async function orchestrate() {
       OIDC_CLIENT_ID: 'bench',
       OIDC_CLIENT_SECRET: secret(),
       OIDC_REDIRECT_URI: 'https://app.bench.test/auth/callback',
-      AUTH_TOKEN_KEY: secret(),
+      // One key ring seals provider tokens and endpoint secrets (src/crypto/seal.ts).
+      SEALING_KEYS: `bench:${secret()}`,
       WEBHOOK_SECRET_STRIPE: `whsec_${secret()}`,
       // Read only by a service generated with these sources (the e2e matrix's, say).
       WEBHOOK_SECRET_GITHUB: secret(),
       WEBHOOK_SECRET_PARTNER: `whsec_${secret()}`,
-      WEBHOOK_ENDPOINT_KEY: secret(),
       // Read only by a service generated with passkeys.
       PASSKEY_RP_ID: 'bench.test',
       PASSKEY_ORIGIN: 'https://app.bench.test',
