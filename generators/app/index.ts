@@ -16,6 +16,7 @@ const TEMPLATES = [
   'drizzle/0002_audit_log.sql',
   'drizzle/0003_scopes.sql',
   'drizzle/0004_audit_chain.sql',
+  'drizzle/0005_audit_time.sql',
   'drizzle/meta/0000_snapshot.json',
   'drizzle/meta/0001_snapshot.json',
   'drizzle/meta/0002_snapshot.json',
