@@ -31,6 +31,15 @@ export type TsEdit =
       readonly variable: string;
       /** An expression, such as an identifier. */
       readonly element: string;
+    }
+  | {
+      readonly op: 'ensure-property';
+      /** A `const` initialised with an object literal (possibly `as const` or `satisfies`). */
+      readonly variable: string;
+      /** The property's name; a property of that name already there is left as it is. */
+      readonly name: string;
+      /** An expression, such as an identifier. */
+      readonly value: string;
     };
 
 type TsMorph = typeof import('ts-morph');
@@ -82,6 +91,17 @@ export async function applyTsEdits(filePath: string, source: string, edits: read
       }
       const wantedElement = normalize(edit.element);
       if (!array.getElements().some((e) => normalize(e.getText()) === wantedElement)) array.addElement(edit.element);
+      continue;
+    }
+    if (edit.op === 'ensure-property') {
+      let init = file.getVariableDeclaration(edit.variable)?.getInitializer();
+      while (init !== undefined && (Node.isAsExpression(init) || Node.isSatisfiesExpression(init))) init = init.getExpression();
+      const object = init?.asKind(SyntaxKind.ObjectLiteralExpression);
+      if (object === undefined) {
+        return fail(`no object "${edit.variable}"`, `Restore "const ${edit.variable} = { ... }", or add "${edit.name}: ${edit.value}" to it by hand`);
+      }
+      // The user may have changed what the name stands for: theirs to keep.
+      if (object.getProperty(edit.name) === undefined) object.addPropertyAssignment({ name: edit.name, initializer: edit.value });
       continue;
     }
     const fn =

@@ -101,3 +101,25 @@ describe('ensure-array-element', () => {
     await expect(applyTsEdits('src/registry.ts', 'export const ALL = new Set();\n', [edit])).rejects.toMatchObject({ code: 'E_EDIT_FAILED' });
   });
 });
+
+describe('ensure-property', () => {
+  const ENVIRONMENT = "const MODULES = {\n  authz: loadAuthzConfig,\n};\n";
+  const edit: TsEdit = { op: 'ensure-property', variable: 'MODULES', name: 'auth', value: 'loadAuthConfig' };
+
+  it('adds the property once, and a second run adds nothing', async () => {
+    const once = await applyTsEdits('src/environment.ts', ENVIRONMENT, [edit]);
+    expect(once).toMatch(/authz: loadAuthzConfig,\n\s*auth: loadAuthConfig,?\n\};/);
+    expect(await applyTsEdits('src/environment.ts', once, [edit])).toBe(once);
+  });
+
+  it('adds to an empty object, and keeps a property the user changed', async () => {
+    const empty = await applyTsEdits('src/environment.ts', 'const MODULES = {};\n', [edit]);
+    expect(empty).toMatch(/const MODULES = \{\s*auth: loadAuthConfig,?\s*\};/);
+    const changed = "const MODULES = { auth: myAuthConfig };\n";
+    expect(await applyTsEdits('src/environment.ts', changed, [edit])).toBe(changed);
+  });
+
+  it('refuses with E_EDIT_FAILED when the object is missing', async () => {
+    await expect(applyTsEdits('src/environment.ts', 'export const MODULES = [];\n', [edit])).rejects.toMatchObject({ code: 'E_EDIT_FAILED' });
+  });
+});
