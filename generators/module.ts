@@ -107,17 +107,19 @@ export function addPublishedValues(values: readonly string[]): FileIntent {
 }
 
 /**
- * Registers the module's environment schemas (zod objects exported by
- * each `from`, relative to src/) in `MODULE_ENVIRONMENTS` of src/environment.ts:
- * the service checks them all at start-up and reports every bad variable at once.
+ * Registers the module's parts of the service config in `MODULES` of
+ * src/environment.ts: each its field (`auth`, `webhooks`) and the loader
+ * that reads it (exported by `from`, relative to src/). `loadServiceConfig`
+ * reads every part from one environment and reports every bad variable at
+ * once; `buildApp` hands the module `config.<field>`.
  */
-export function addEnvironments(schemas: readonly { readonly from: string; readonly name: string }[]): FileIntent {
+export function addConfigParts(parts: readonly { readonly from: string; readonly field: string; readonly load: string }[]): FileIntent {
   return {
     kind: 'edit',
     path: 'src/environment.ts',
-    edits: schemas.flatMap((schema) => [
-      { op: 'ensure-import' as const, from: schema.from, named: [schema.name] },
-      { op: 'ensure-array-element' as const, variable: 'MODULE_ENVIRONMENTS', element: schema.name },
+    edits: parts.flatMap((part) => [
+      { op: 'ensure-import' as const, from: part.from, named: [part.load] },
+      { op: 'ensure-property' as const, variable: 'MODULES', name: part.field, value: part.load },
     ]),
   };
 }

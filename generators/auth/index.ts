@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
-import { addEnvironments, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addConfigParts, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { authOptions, type NormalizedAuthOptions } from './schema.js';
 
 /** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
@@ -132,26 +132,19 @@ export const auth = defineGenerator({
     addToBuildApp(
       [
         { from: './auth/bearer-auth.js', named: ['installBearerAuth'] },
-        { from: './auth/config.js', named: ['loadAuthConfig'] },
         { from: './auth/sessions.js', named: ['installSessionAuth'] },
         { from: './auth/routes.js', named: ['installSignIn'] },
-        { from: './auth/sign-in-config.js', named: ['loadSignInConfig'] },
         { from: './auth/step-up.js', named: ['installStepUp'] },
         ...(options.passkeys
-          ? [
-              { from: './auth/passkey-routes.js', named: ['passkeyRoutes'] },
-              { from: './auth/passkeys.js', named: ['loadPasskeyConfig'] },
-            ]
+          ? [{ from: './auth/passkey-routes.js', named: ['passkeyRoutes'] }]
           : []),
         ...(options.impersonation ? [{ from: './auth/impersonation.js', named: ['installImpersonationMarker'] }] : []),
       ],
       [
-        'installBearerAuth(app, loadAuthConfig(process.env), options.database?.db);',
+        'installBearerAuth(app, config.auth, options.database?.db);',
         'installSessionAuth(app, options.database?.db);',
-        'installSignIn(app, options.database?.db, loadAuthConfig(process.env), loadSignInConfig(process.env));',
-        ...(options.passkeys
-          ? ['await passkeyRoutes(app, { config: loadPasskeyConfig(process.env), database: options.database });']
-          : []),
+        'installSignIn(app, options.database?.db, config.auth, config.signIn);',
+        ...(options.passkeys ? ['await passkeyRoutes(app, { config: config.passkeys, database: options.database });'] : []),
         ...(options.impersonation ? ['installImpersonationMarker(app);'] : []),
       ],
       // Decides `access.stepUp` in the route gate: before any route that uses it is registered.
@@ -164,10 +157,10 @@ export const auth = defineGenerator({
       'development-client-secret-0000',
       'ZGV2ZWxvcG1lbnQtb25seS10b2tlbi1rZXktMzJieXQ=',
     ]),
-    addEnvironments([
-      { from: './auth/config.js', name: 'authEnvironment' },
-      { from: './auth/sign-in-config.js', name: 'signInEnvironment' },
-      ...(options.passkeys ? [{ from: './auth/passkeys.js', name: 'passkeyEnvironment' }] : []),
+    addConfigParts([
+      { from: './auth/config.js', field: 'auth', load: 'loadAuthConfig' },
+      { from: './auth/sign-in-config.js', field: 'signIn', load: 'loadSignInConfig' },
+      ...(options.passkeys ? [{ from: './auth/passkeys.js', field: 'passkeys', load: 'loadPasskeyConfig' }] : []),
     ]),
     // Passkeys keep their own migrations, so turning the option on later still applies them.
     addMigrations([

@@ -4,7 +4,7 @@ import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
-import { addDependencies, addEnvironments, addMigrations, addToBuildApp } from '../module.js';
+import { addConfigParts, addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import {
   cedarPolicies,
   cedarSchema,
@@ -99,14 +99,13 @@ export const rbac = defineGenerator({
       addToBuildApp(
         [
           { from: './authz/guard.js', named: ['installAuthz'] },
-          { from: './authz/config.js', named: ['loadAuthzConfig'] },
           { from: './authz/records.js', named: ['recordRoutes'] },
         ],
         ['if (options.database !== undefined) recordRoutes(app, options.database.db);'],
         // Decides `access: { resource, action }` in the route gate: before any such route is registered.
-        ['installAuthz(app, { ...loadAuthzConfig(process.env), database: options.database });'],
+        ['installAuthz(app, { ...config.authz, database: options.database });'],
       ),
-      addEnvironments([{ from: './authz/config.js', name: 'authzEnvironment' }]),
+      addConfigParts([{ from: './authz/config.js', field: 'authz', load: 'loadAuthzConfig' }]),
       addMigrations([
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
         ...ownedResources(compiled).map((resource) => ({ folder: recordsFolder(resource), table: `__drizzle_migrations_rbac_${resource.toLowerCase()}` })),

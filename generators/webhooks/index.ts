@@ -1,6 +1,6 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addEnvironments, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addConfigParts, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 
 const TEMPLATES = [
@@ -96,19 +96,19 @@ export const webhooks = defineGenerator({
     addToBuildApp(
       [
         { from: './webhooks/routes.js', named: ['webhookRoutes'] },
-        { from: './webhooks/config.js', named: ['loadWebhookConfig'] },
-        { from: './jobs/workers.js', named: ['loadWorkerMode', 'registerJobs'] },
+        { from: './jobs/workers.js', named: ['registerJobs'] },
       ],
       [
-        'const boss = await registerJobs(app, { database: options.database, mode: loadWorkerMode(process.env) });',
-        'await webhookRoutes(app, { config: loadWebhookConfig(process.env), database: options.database, boss });',
+        'const boss = await registerJobs(app, { ...config.jobs, database: options.database });',
+        'await webhookRoutes(app, { config: config.webhooks, database: options.database, boss });',
       ],
     ),
-    addEnvironments([
-      { from: './webhooks/config.js', name: 'webhookEnvironment' },
-      { from: './webhooks/config.js', name: 'webhookSecretsEnvironment' },
-      { from: './jobs/workers.js', name: 'jobsEnvironment' },
+    addConfigParts([
+      { from: './webhooks/config.js', field: 'webhooks', load: 'loadWebhookConfig' },
+      { from: './jobs/workers.js', field: 'jobs', load: 'loadJobsConfig' },
     ]),
+    // src/worker.ts is an entry point: it reads process.env and hands on what it read.
+    { kind: 'edit', path: 'eslint.config.js', edits: [{ op: 'ensure-array-element', variable: 'ENTRY_POINTS', element: "'src/worker.ts'" }] },
     // The test secret is the Standard Webhooks test vector's: public twice over.
     addPublishedValues([TEST_SECRET]),
     addMigrations(
@@ -202,7 +202,7 @@ it on PostgreSQL: PGlite's files belong to one process. On SIGTERM a worker fini
 migrations, by the role that runs them; \`app_user\` (every tenant transaction) has no privilege on it, the
 inbox or the dead letters.
 
-To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`sealer\`, the \`sealer\` of \`loadWebhookConfig(process.env)\`:
+To send webhooks to customers, use \`src/webhooks/endpoints.ts\` with \`sealer\`, \`config.webhooks.sealer\` (the service config buildApp was given):
 \`createEndpoint(db, tenantId, { url, events }, { sealer })\` checks the URL (https, public addresses only) and
 returns \`{ id, secret }\`: show the \`whsec_\` secret to the customer then, it is never readable again. The
 table \`webhook_endpoints\` holds it only sealed by \`src/crypto/seal.ts\` (AES-256-GCM under \`SEALING_KEYS\`), bound to

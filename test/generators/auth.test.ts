@@ -13,7 +13,10 @@ describe('auth generator (in memory)', () => {
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     expect(content('src/auth/config.ts')).toContain("algorithms: ['ES256']");
     expect(content('src/auth/config.ts')).toContain("tenantClaim: 'https://example.test/tenant'");
-    expect(content('src/app.ts')).toContain('installBearerAuth(app, loadAuthConfig(process.env), options.database?.db);');
+    expect(content('src/app.ts')).toContain('installBearerAuth(app, config.auth, options.database?.db);');
+    // Its settings are fields of the one service config, read from the env the entry point passes.
+    expect(content('src/environment.ts')).toMatch(/const MODULES = \{\s*auth: loadAuthConfig,\s*signIn: loadSignInConfig,?\s*\}/);
+    expect(content('src/app.ts')).not.toContain('(process.env)');
     // Step-up is decided in the route gate: registered right after it, before any route.
     expect(content('src/app.ts')).toContain('installGate(app, rateLimits);\n  installStepUp(app);');
     expect(content('src/app.ts')).not.toContain('require-sign-in');
@@ -31,7 +34,8 @@ describe('auth generator (in memory)', () => {
     expect(paths(on)).toEqual(expect.arrayContaining(passkeyFiles));
     for (const [p, present] of [[off, false], [on, true]] as const) {
       expect(content(p, 'src/db/client.ts').includes("'__drizzle_migrations_auth_passkeys'")).toBe(present);
-      expect(content(p, 'src/app.ts').includes('await passkeyRoutes(app, { config: loadPasskeyConfig(process.env)')).toBe(present);
+      expect(content(p, 'src/app.ts').includes('await passkeyRoutes(app, { config: config.passkeys')).toBe(present);
+      expect(content(p, 'src/environment.ts').includes('passkeys: loadPasskeyConfig')).toBe(present);
       expect(content(p, 'package.json').includes('"@simplewebauthn/server"')).toBe(present);
       expect(content(p, '.env.example').includes('PASSKEY_RP_ID=')).toBe(present);
       expect(content(p, 'test/setup-env.ts').includes('PASSKEY_ORIGIN')).toBe(present);

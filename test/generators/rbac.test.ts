@@ -57,8 +57,9 @@ describe('rbac generator (in memory)', () => {
     const appTs = p.files.find((f) => f.path === 'src/app.ts')?.content ?? '';
     // Registered in the route gate right after it is installed, before any route.
     expect(appTs).toContain(
-      'installGate(app, rateLimits);\n  installAuthz(app, { ...loadAuthzConfig(process.env), database: options.database });',
+      'installGate(app, rateLimits);\n  installAuthz(app, { ...config.authz, database: options.database });',
     );
+    expect(p.files.find((f) => f.path === 'src/environment.ts')?.content).toMatch(/const MODULES = \{\s*authz: loadAuthzConfig,?\s*\}/);
     expect(p.files.find((f) => f.path === 'THREAT_MODEL.md')?.content).toContain('<!-- bulwark:begin rbac -->');
   });
 

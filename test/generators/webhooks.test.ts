@@ -18,15 +18,17 @@ describe('webhooks generator (in memory)', () => {
     expect(content('src/webhooks/sources.ts')).toContain("secretEnv: 'WEBHOOK_SECRET_PARTNER_API'");
     expect(content('src/webhooks/sources.ts')).toContain("path: '/hooks/partner'");
     expect(content('src/webhooks/sources.ts')).toContain('DEFAULT_TOLERANCE_SECONDS = 120;');
-    expect(content('src/app.ts')).toMatch(/await webhookRoutes\(app, \{[^}]*loadWebhookConfig\(process\.env\)/);
+    expect(content('src/app.ts')).toContain('await webhookRoutes(app, { config: config.webhooks, database: options.database, boss });');
     expect(content('test/setup-env.ts')).toContain('process.env.WEBHOOK_SECRET_PARTNER_API ??=');
     expect(content('.env.example')).toContain('WEBHOOK_SECRET_STRIPE=');
     // Providers' bursts get their own budget, declared in the route gate.
     expect(content('.env.example')).toContain('WEBHOOK_RATE_LIMIT_MAX=6000');
     expect(content('src/webhooks/routes.ts')).toContain('config: { access: { public: true, rateLimit } }');
     expect(content('src/db/client.ts')).toContain("'../../drizzle/webhooks'");
-    // Its variables join the one start-up report of every module's.
-    expect(content('src/environment.ts')).toMatch(/MODULE_ENVIRONMENTS[^=]*= \[[^\]]*webhookEnvironment,\s*webhookSecretsEnvironment,\s*jobsEnvironment/);
+    // Its settings join the one service config (and its one start-up report of every module's).
+    expect(content('src/environment.ts')).toMatch(/const MODULES = \{\s*webhooks: loadWebhookConfig,\s*jobs: loadJobsConfig,?\s*\}/);
+    // The worker is an entry point: the one other file that may read process.env.
+    expect(content('eslint.config.js')).toMatch(/const ENTRY_POINTS = \['src\/server\.ts', 'src\/worker\.ts'\]/);
   });
 
   it('stores customer endpoints with sealed secrets and a delivery log, in a migration of its own', async () => {
