@@ -43,6 +43,55 @@ describe('bulwark CLI, headless', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
   });
 
+  it.each([['-v'], ['--version']])('%s prints the version alone', async (flag) => {
+    const r = await run([flag]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+  });
+
+  it.each([
+    [['generate', 'auth', '--help'], 'auth'],
+    [['generate', 'rbac', '-h'], 'rbac'],
+    [['new', '--help'], 'app'],
+  ])('%j lists that generator\'s options with their types and defaults', async (argv, name) => {
+    const schema = JSON.parse((await run(['schema', name])).stdout) as { properties: Record<string, { default?: unknown }> };
+    const r = await run(argv);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Usage:');
+    for (const [option, { default: given }] of Object.entries(schema.properties)) {
+      const line = r.stdout.split('\n').find((l) => l.startsWith(`  ${option} (`));
+      expect(line, option).toBeDefined();
+      if (given !== undefined) expect(line).toContain(`default ${JSON.stringify(given)}`);
+    }
+    const listed = JSON.parse((await run([...argv, '--json'])).stdout) as { options: { name: string }[] };
+    expect(listed.options.map((o) => o.name)).toStrictEqual(Object.keys(schema.properties));
+  });
+
+  it('answers --help after a generator that does not exist with the nearest name', async () => {
+    const r = await run(['generate', 'webhook', '--help', '--json']);
+    expect(r.code).toBe(2);
+    expect(json(r).errors[0]).toMatchObject({ code: 'E_UNKNOWN_GENERATOR', fix: expect.stringContaining('"webhooks"') as unknown });
+  });
+
+  it('names an unknown flag without Node\'s hint about positionals, and guesses the flag meant', async () => {
+    const r = await run(['new', 'x', '--dryrun']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Unknown option '--dryrun'.`);
+    expect(r.stderr).not.toContain('positional');
+    expect(r.stderr).toContain('Did you mean --dry-run?');
+  });
+
+  it('refuses new with --cwd, and the fix names where the service would go', async () => {
+    const dir = await tempDir();
+    const r = await run(['new', 'svc', '--cwd', 'apps'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`bulwark new ${path.join(dir, 'apps', 'svc')}`);
+    const absolute = await run(['new', path.join(dir, 'abs'), '--cwd', 'apps'], { cwd: dir });
+    expect(absolute.stderr).toContain(`bulwark new ${path.join(dir, 'abs')}"`);
+    expect(await snapshot(dir)).toEqual({});
+  });
+
   it.each([['--json'], ['--yes']])('bare bulwark %s never opens the menu, even in a terminal', async (flag) => {
     const r = await run([flag, '--json'], { interactive: true });
     expect(r.code).toBe(2);
