@@ -17,6 +17,8 @@ export interface CliIo {
   /** True only when both stdin and stdout are terminals: the only case bulwark prompts. */
   readonly interactive: boolean;
   readonly cwd: string;
+  /** Where a long step is announced; the bin sets it only when stderr is a terminal. Never used with --json. */
+  readonly progress?: (step: string) => void;
 }
 
 const USAGE = `bulwark ${OWN_PACKAGE.version}: secure-by-default TypeScript scaffolding
@@ -262,6 +264,8 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
   const force = flags.force === true;
   // A run killed outright (SIGKILL, power loss) left its lock and staging: undo its steps before planning.
   if (flags['dry-run'] !== true) await recover(target);
+  const progress = json ? undefined : io.progress;
+  progress?.(`planning ${generator.name}: rendering and formatting its files`);
   const p = await plan(generator, options, { cwd: target, force });
   if (flags['dry-run'] === true) return dryRun(p, io, json);
   if (hasConflicts(p)) {
@@ -276,6 +280,7 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     const { confirmPlan } = await import('./interactive.js');
     if (!(await confirmPlan(p, io.stdout))) return fail(io, new BulwarkError('E_ABORTED', 'Nothing was written.'), json, p);
   }
+  progress?.(`writing ${String(p.files.filter((f) => f.status !== 'unchanged').length)} files to ${p.target}`);
   const result = await apply(p);
   if (json) {
     io.stdout(`${JSON.stringify({ ok: true, generator: p.generator, target: p.target, dryRun: false, files: result.files, manifestWritten: result.manifestWritten, errors: [] }, null, 2)}\n`);

@@ -12,7 +12,7 @@ interface Run {
   stderr: string;
 }
 
-async function run(argv: string[], options: { cwd?: string; stdin?: string; interactive?: boolean } = {}): Promise<Run> {
+async function run(argv: string[], options: { cwd?: string; stdin?: string; interactive?: boolean; progress?: (step: string) => void } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -21,6 +21,7 @@ async function run(argv: string[], options: { cwd?: string; stdin?: string; inte
     readStdin: () => Promise.resolve(options.stdin ?? ''),
     interactive: options.interactive ?? false,
     cwd: options.cwd ?? process.cwd(),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
   return { code, stdout, stderr };
 }
@@ -80,6 +81,18 @@ describe('bulwark CLI, headless', () => {
     expect(r.stderr).toContain(`Unknown option '--dryrun'.`);
     expect(r.stderr).not.toContain('positional');
     expect(r.stderr).toContain('Did you mean --dry-run?');
+  });
+
+  it('announces its long steps where a terminal shows them, and never with --json', async () => {
+    const dir = await tempDir();
+    const steps: string[] = [];
+    expect((await run(['new', 'svc'], { cwd: dir, progress: (step) => steps.push(step) })).code).toBe(0);
+    expect(steps).toStrictEqual([expect.stringMatching(/^planning app: /), expect.stringMatching(/^writing \d+ files to /)]);
+
+    const quiet: string[] = [];
+    const r = await run(['new', 'other', '--json'], { cwd: dir, progress: (step) => quiet.push(step) });
+    expect(r.code).toBe(0);
+    expect(quiet).toStrictEqual([]);
   });
 
   it('refuses new with --cwd, and the fix names where the service would go', async () => {
