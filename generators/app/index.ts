@@ -17,6 +17,7 @@ const TEMPLATES = [
   'drizzle/0003_scopes.sql',
   'drizzle/0004_audit_chain.sql',
   'drizzle/0005_audit_time.sql',
+  'drizzle/0006_no_large_objects.sql',
   'drizzle/meta/0000_snapshot.json',
   'drizzle/meta/0001_snapshot.json',
   'drizzle/meta/0002_snapshot.json',
