@@ -33,4 +33,6 @@ process.exitCode = await main(args, {
   readStdin,
   interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
   cwd: process.cwd(),
+  // Progress only for a person watching a terminal: never into a pipe, a log or --json output.
+  ...(process.stderr.isTTY === true ? { progress: (step) => process.stderr.write(`bulwark: ${step}…\n`) } : {}),
 });

@@ -17,6 +17,8 @@ export interface CliIo {
   /** True only when both stdin and stdout are terminals: the only case bulwark prompts. */
   readonly interactive: boolean;
   readonly cwd: string;
+  /** Where a long step is announced; the bin sets it only when stderr is a terminal. Never used with --json. */
+  readonly progress?: (step: string) => void;
 }
 
 const USAGE = `bulwark ${OWN_PACKAGE.version}: secure-by-default TypeScript scaffolding
@@ -28,6 +30,7 @@ Usage:
                    [--cwd dir] [--dry-run] [--json] [--yes] [--force]
   bulwark schema <generator>       JSON Schema of a generator's options
   bulwark list [--json]            the generators
+  bulwark generate <generator> --help   that generator's options, types and defaults
 
 Flags:
   --spec <file|->   options as a JSON object (- reads stdin)
@@ -37,6 +40,8 @@ Flags:
   --json            print one JSON document on stdout and nothing else
   --yes             take defaults and skip the confirmation (implied without a terminal)
   --force           overwrite files you changed, keeping yours as <file>.orig
+  -h, --help        this text; after a generator, its options
+  -v, --version     bulwark's version
 
 Exit codes: 0 ok, 1 bug, 2 usage, 3 invalid spec or path, 4 conflict,
 5 write failed (rolled back) or target locked, 6 declined, 7 template error.
@@ -51,7 +56,7 @@ const FLAGS = {
   yes: { type: 'boolean', short: 'y' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags>['values'];
@@ -60,9 +65,11 @@ function parseFlags(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
-    const unknown = /^Unknown option '--([^']*)'/.exec((error as Error).message)?.[1];
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '--([^']*)'/.exec(message)?.[1];
     const guess = unknown === undefined ? undefined : didYouMean(unknown, Object.keys(FLAGS));
-    throw new BulwarkError('E_USAGE', (error as Error).message, {
+    // Node's own hint about positionals that start with '-' does not apply to any bulwark command.
+    throw new BulwarkError('E_USAGE', message.replace(/\. To specify a positional argument[\s\S]*$/, '.'), {
       fix: guess === undefined ? 'Run "bulwark --help" for the commands and flags.' : `Did you mean --${guess}? "bulwark --help" lists the flags.`,
     });
   }
@@ -76,6 +83,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     json = values.json === true;
     const [command, ...rest] = positionals;
     if (values.version === true) return done(io, json ? `${JSON.stringify({ ok: true, version: OWN_PACKAGE.version })}\n` : `${OWN_PACKAGE.version}\n`);
+    if (values.help === true && (command === 'generate' || command === 'new') && (command === 'new' || rest.length > 0)) {
+      // After a generator: that generator's options, from its schema.
+      return done(io, generatorHelp(generatorNamed(command === 'new' ? 'app' : one(rest, 'generate <generator> --help')), json));
+    }
     if (values.help === true || command === 'help') return done(io, json ? `${JSON.stringify({ ok: true, usage: USAGE })}\n` : USAGE);
     switch (command) {
       case undefined:
@@ -90,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const dir = one(rest, 'new <dir>');
         if (values.cwd !== undefined) {
           throw new BulwarkError('E_USAGE', '"bulwark new <dir>" takes its target as <dir>; --cwd is not used with it.', {
-            fix: `Run "bulwark new ${path.join(values.cwd, dir)}" for a service there, or leave out --cwd.`,
+            fix: `Run "bulwark new ${path.resolve(io.cwd, values.cwd, dir)}" for a service there, or leave out --cwd.`,
           });
         }
         return await generate(getGenerator('app'), { ...values, cwd: path.resolve(io.cwd, dir) }, io);
@@ -110,6 +121,43 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 const COMMANDS = ['new', 'generate', 'schema', 'list', 'help'];
+
+interface OptionSchema {
+  readonly type?: string | readonly string[];
+  readonly enum?: readonly unknown[];
+  readonly items?: OptionSchema;
+  readonly default?: unknown;
+  readonly description?: string;
+}
+
+/** One generator's options as a new user reads them: name, type, default, description. */
+function generatorHelp(generator: AnyGenerator, json: boolean): string {
+  const schema = jsonSchemaOf(generator) as { properties?: Record<string, OptionSchema>; required?: readonly string[] };
+  const options = Object.entries(schema.properties ?? {}).map(([name, option]) => ({
+    name,
+    type: typeOf(option),
+    required: schema.required?.includes(name) === true && option.default === undefined,
+    ...(option.default === undefined ? {} : { default: option.default }),
+    description: option.description ?? '',
+  }));
+  if (json) return `${JSON.stringify({ ok: true, generator: generator.name, description: generator.description, options })}\n`;
+  const command = generator.name === 'app' ? 'bulwark new <dir>' : `bulwark generate ${generator.name} [--cwd dir]`;
+  const lines = [`${command} [--set option=value ...] [--spec file.json]`, '', generator.description, '', 'Options:'];
+  for (const option of options) {
+    const given = option.required ? 'required' : 'default' in option ? `default ${JSON.stringify(option.default)}` : 'optional';
+    lines.push(`  ${option.name} (${option.type}; ${given})`);
+    if (option.description !== '') lines.push(`      ${option.description}`);
+  }
+  lines.push('', `Example: ${command} --set ${options[0]?.name ?? 'name'}=...  ("bulwark schema ${generator.name}" prints the JSON Schema)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function typeOf(option: OptionSchema): string {
+  if (option.enum !== undefined) return option.enum.map((value) => JSON.stringify(value)).join(' | ');
+  if (option.type === 'array') return `list of ${option.items === undefined ? 'values' : typeOf(option.items)}`;
+  if (Array.isArray(option.type)) return option.type.join(' | ');
+  return typeof option.type === 'string' ? option.type : 'value';
+}
 
 /** The generator of that name, or E_UNKNOWN_GENERATOR with the nearest name as the fix. */
 function generatorNamed(name: string): AnyGenerator {
@@ -216,6 +264,8 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
   const force = flags.force === true;
   // A run killed outright (SIGKILL, power loss) left its lock and staging: undo its steps before planning.
   if (flags['dry-run'] !== true) await recover(target);
+  const progress = json ? undefined : io.progress;
+  progress?.(`planning ${generator.name}: rendering and formatting its files`);
   const p = await plan(generator, options, { cwd: target, force });
   if (flags['dry-run'] === true) return dryRun(p, io, json);
   if (hasConflicts(p)) {
@@ -230,6 +280,7 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     const { confirmPlan } = await import('./interactive.js');
     if (!(await confirmPlan(p, io.stdout))) return fail(io, new BulwarkError('E_ABORTED', 'Nothing was written.'), json, p);
   }
+  progress?.(`writing ${String(p.files.filter((f) => f.status !== 'unchanged').length)} files to ${p.target}`);
   const result = await apply(p);
   if (json) {
     io.stdout(`${JSON.stringify({ ok: true, generator: p.generator, target: p.target, dryRun: false, files: result.files, manifestWritten: result.manifestWritten, errors: [] }, null, 2)}\n`);

@@ -359,7 +359,7 @@ const PASSKEY_THREATS = `
 const IMPERSONATION_README = `
 Impersonation is on (\`src/auth/impersonation.ts\`): \`startImpersonation(db, admin, { target, reason, minutes, correlationId }, rolesOf)\`
 opens a session in which an admin acts as a user of the same tenant. Only admins signed in with MFA in the
-last 10 minutes, never as a user holding a role the admin lacks, at most 30 minutes, a reason required; every
+last 10 minutes, never as a user holding a role the admin lacks or a role that needs MFA, at most 30 minutes, a reason required; every
 response of that session carries \`x-impersonated-by\`, and every attempt is in the audit log. Call it from
 an admin route of yours: the target's roles are read from the service's one source (\`src/auth/role-source.ts\`),
 never taken from the request.

@@ -12,7 +12,7 @@ interface Run {
   stderr: string;
 }
 
-async function run(argv: string[], options: { cwd?: string; stdin?: string; interactive?: boolean } = {}): Promise<Run> {
+async function run(argv: string[], options: { cwd?: string; stdin?: string; interactive?: boolean; progress?: (step: string) => void } = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -21,6 +21,7 @@ async function run(argv: string[], options: { cwd?: string; stdin?: string; inte
     readStdin: () => Promise.resolve(options.stdin ?? ''),
     interactive: options.interactive ?? false,
     cwd: options.cwd ?? process.cwd(),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
   return { code, stdout, stderr };
 }
@@ -41,6 +42,67 @@ describe('bulwark CLI, headless', () => {
     const r = await run([flag, '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+  });
+
+  it.each([['-v'], ['--version']])('%s prints the version alone', async (flag) => {
+    const r = await run([flag]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+  });
+
+  it.each([
+    [['generate', 'auth', '--help'], 'auth'],
+    [['generate', 'rbac', '-h'], 'rbac'],
+    [['new', '--help'], 'app'],
+  ])('%j lists that generator\'s options with their types and defaults', async (argv, name) => {
+    const schema = JSON.parse((await run(['schema', name])).stdout) as { properties: Record<string, { default?: unknown }> };
+    const r = await run(argv);
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Usage:');
+    for (const [option, { default: given }] of Object.entries(schema.properties)) {
+      const line = r.stdout.split('\n').find((l) => l.startsWith(`  ${option} (`));
+      expect(line, option).toBeDefined();
+      if (given !== undefined) expect(line).toContain(`default ${JSON.stringify(given)}`);
+    }
+    const listed = JSON.parse((await run([...argv, '--json'])).stdout) as { options: { name: string }[] };
+    expect(listed.options.map((o) => o.name)).toStrictEqual(Object.keys(schema.properties));
+  });
+
+  it('answers --help after a generator that does not exist with the nearest name', async () => {
+    const r = await run(['generate', 'webhook', '--help', '--json']);
+    expect(r.code).toBe(2);
+    expect(json(r).errors[0]).toMatchObject({ code: 'E_UNKNOWN_GENERATOR', fix: expect.stringContaining('"webhooks"') as unknown });
+  });
+
+  it('names an unknown flag without Node\'s hint about positionals, and guesses the flag meant', async () => {
+    const r = await run(['new', 'x', '--dryrun']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Unknown option '--dryrun'.`);
+    expect(r.stderr).not.toContain('positional');
+    expect(r.stderr).toContain('Did you mean --dry-run?');
+  });
+
+  it('announces its long steps where a terminal shows them, and never with --json', async () => {
+    const dir = await tempDir();
+    const steps: string[] = [];
+    expect((await run(['new', 'svc'], { cwd: dir, progress: (step) => steps.push(step) })).code).toBe(0);
+    expect(steps).toStrictEqual([expect.stringMatching(/^planning app: /), expect.stringMatching(/^writing \d+ files to /)]);
+
+    const quiet: string[] = [];
+    const r = await run(['new', 'other', '--json'], { cwd: dir, progress: (step) => quiet.push(step) });
+    expect(r.code).toBe(0);
+    expect(quiet).toStrictEqual([]);
+  });
+
+  it('refuses new with --cwd, and the fix names where the service would go', async () => {
+    const dir = await tempDir();
+    const r = await run(['new', 'svc', '--cwd', 'apps'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`bulwark new ${path.join(dir, 'apps', 'svc')}`);
+    const absolute = await run(['new', path.join(dir, 'abs'), '--cwd', 'apps'], { cwd: dir });
+    expect(absolute.stderr).toContain(`bulwark new ${path.join(dir, 'abs')}"`);
+    expect(await snapshot(dir)).toEqual({});
   });
 
   it.each([['--json'], ['--yes']])('bare bulwark %s never opens the menu, even in a terminal', async (flag) => {
