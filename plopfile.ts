@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { NodePlopAPI } from 'node-plop';
 import { input } from '@inquirer/prompts';
-import { apply, recover } from './src/apply.js';
-import { BulwarkError, toBulwarkError } from './src/errors.js';
+import { toBulwarkError } from './src/errors.js';
 import { askOptions, confirmPlan } from './src/interactive.js';
-import { hasConflicts, plan, type Plan } from './src/plan.js';
 import { GENERATORS } from './src/registry.js';
 import { summarize } from './src/report.js';
+import { rerunCommand, runGenerator } from './src/run.js';
 
 /**
  * The interactive front: one plop generator per bulwark generator. Prompts
@@ -18,27 +17,25 @@ export default function plopfile(plop: NodePlopAPI): void {
   for (const generator of Object.values(GENERATORS)) {
     plop.setGenerator(generator.name, {
       description: generator.description,
+      // The whole run happens here, as the CLI runs it (src/run.ts); plop's one action reports it.
       prompts: async () => exitOnError(async () => {
         const dir = await input({ message: 'Target directory', default: generator.name === 'app' ? `./${generator.name}` : '.' });
         const target = path.resolve(dir);
         const options = await askOptions(generator, {}, { target });
-        await recover(target);
-        const p = await plan(generator, options, { cwd: target });
         const write = (text: string) => process.stdout.write(text);
-        if (hasConflicts(p)) {
-          write(summarize(p.files, p.target, true));
-          throw new BulwarkError('E_TARGET_CONFLICT', `Some files were changed since bulwark wrote them; nothing was written. To overwrite them and keep yours as <file>.orig, run: bulwark generate ${generator.name} --cwd ${JSON.stringify(target)} --force (with your answers as --set key=value).`);
+        const outcome = await runGenerator(generator, options, {
+          target,
+          force: false,
+          rerun: rerunCommand(generator, target, { sets: Object.entries(options).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`), cwd: process.cwd() }),
+          confirm: (p) => confirmPlan(p, write),
+        });
+        if (outcome.kind === 'stopped') {
+          if (outcome.error.code === 'E_TARGET_CONFLICT') write(summarize(outcome.plan.files, outcome.plan.target, true));
+          throw outcome.error;
         }
-        if (!(await confirmPlan(p, write))) throw new BulwarkError('E_ABORTED', 'Nothing was written.');
-        return { plan: p };
+        return { report: summarize(outcome.result.files, outcome.result.target, false).trimEnd() };
       }),
-      actions: [
-        async (answers) =>
-          exitOnError(async () => {
-            const result = await apply((answers as { plan: Plan }).plan);
-            return summarize(result.files, result.target, false).trimEnd();
-          }),
-      ],
+      actions: [(answers) => (answers as { report: string }).report],
     });
   }
 }

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { apply, recover, reportOf } from './apply.js';
+import { reportOf } from './apply.js';
 import { BulwarkError, toBulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
 import { jsonSchemaOf, MAX_INPUT_BYTES, parseSetPairs, parseSpecText, readInput, tooLarge } from './options.js';
 import { OWN_PACKAGE } from './package-root.js';
-import { hasConflicts, plan, targetPath, type Plan } from './plan.js';
+import { hasConflicts, planGenerator, targetPath, type Plan } from './plan.js';
 import { GENERATORS, getGenerator } from './registry.js';
 import { summarize } from './report.js';
+import { rerunCommand, runGenerator } from './run.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -262,41 +263,24 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
     options = await askOptions(generator, options, { target });
   }
   const force = flags.force === true;
-  // A run killed outright (SIGKILL, power loss) left its lock and staging: undo its steps before planning.
-  if (flags['dry-run'] !== true) await recover(target);
+  if (flags['dry-run'] === true) return dryRun(await planGenerator(generator, options, { cwd: target, force }), io, json);
+  const confirmPlan = prompting ? (await import('./interactive.js')).confirmPlan : undefined;
   const progress = json ? undefined : io.progress;
-  progress?.(`planning ${generator.name}: rendering and formatting its files`);
-  const p = await plan(generator, options, { cwd: target, force });
-  if (flags['dry-run'] === true) return dryRun(p, io, json);
-  if (hasConflicts(p)) {
-    const again = rerun(generator, target, flags, io);
-    const error = new BulwarkError('E_TARGET_CONFLICT', 'Some files were changed since bulwark wrote them; nothing was written.', {
-      issues: p.files.filter((f) => f.status === 'conflict').map((f) => ({ option: f.path, message: f.reason ?? 'conflict' })),
-      fix: `Review with: ${again} --dry-run. Keep yours (do nothing), or write bulwark's and keep yours as <file>.orig with: ${again} --force`,
-    });
-    return fail(io, error, json, p);
-  }
-  if (prompting) {
-    const { confirmPlan } = await import('./interactive.js');
-    if (!(await confirmPlan(p, io.stdout))) return fail(io, new BulwarkError('E_ABORTED', 'Nothing was written.'), json, p);
-  }
-  progress?.(`writing ${String(p.files.filter((f) => f.status !== 'unchanged').length)} files to ${p.target}`);
-  const result = await apply(p);
+  const outcome = await runGenerator(generator, options, {
+    target,
+    force,
+    rerun: rerunCommand(generator, target, { spec: flags.spec, sets: flags.set, json, cwd: io.cwd }),
+    ...(confirmPlan === undefined ? {} : { confirm: (p: Plan) => confirmPlan(p, io.stdout) }),
+    ...(progress === undefined ? {} : { progress }),
+  });
+  if (outcome.kind === 'stopped') return fail(io, outcome.error, json, outcome.plan);
+  const { plan: p, result } = outcome;
   if (json) {
     io.stdout(`${JSON.stringify({ ok: true, generator: p.generator, target: p.target, dryRun: false, files: result.files, manifestWritten: result.manifestWritten, errors: [] }, null, 2)}\n`);
   } else {
     io.stdout(summarize(result.files, p.target, false));
   }
   return 0;
-}
-
-/** The command that runs this generation again, complete (generator, target, spec, sets), quoted for a POSIX shell. */
-function rerun(generator: AnyGenerator, target: string, flags: Flags, io: CliIo): string {
-  const words = generator.name === 'app' ? ['bulwark', 'new', target] : ['bulwark', 'generate', generator.name, '--cwd', target];
-  if (flags.spec !== undefined) words.push('--spec', flags.spec === '-' ? '-' : path.resolve(io.cwd, flags.spec));
-  for (const pair of flags.set ?? []) words.push('--set', pair);
-  if (flags.json === true) words.push('--json');
-  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`)).join(' ');
 }
 
 function dryRun(p: Plan, io: CliIo, json: boolean): number {

@@ -10,7 +10,6 @@ import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest }
 import { resolveOptions } from './options.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
 import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
-import { getGenerator } from './registry.js';
 import { renderTemplate } from './render.js';
 
 export type FileStatus = 'created' | 'updated' | 'unchanged' | 'conflict';
@@ -54,12 +53,14 @@ export interface PlanOptions {
  * validated options, every file's new content (rendered, edited, formatted),
  * its status against the disk and the manifest, and a unified diff.
  *
+ * The engine takes a generator's definition; looking one up by name is the
+ * caller's (the public `plan` of src/index.ts, the CLI).
+ *
  * @example
- * const p = await plan('app', { name: 'billing-api' }, { cwd: '../billing-api' });
+ * const p = await planGenerator(appGenerator, { name: 'billing-api' }, { cwd: '../billing-api' });
  * for (const f of p.files) console.log(f.status, f.path);
  */
-export async function plan(generator: string | AnyGenerator, rawOptions: unknown, planOptions: PlanOptions): Promise<Plan> {
-  const definition = typeof generator === 'string' ? getGenerator(generator) : generator;
+export async function planGenerator(definition: AnyGenerator, rawOptions: unknown, planOptions: PlanOptions): Promise<Plan> {
   const target = targetPath(planOptions.cwd);
   const force = planOptions.force ?? false;
   await assertTargetUsable(target);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OWN_PACKAGE } from '../../src/package-root.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { tempDir } from '../helpers/fs.js';
 
 interface PackageJson {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { generatedService } from '../helpers/generators.js';
 
 const service = generatedService;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply.js';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { tempDir } from '../helpers/fs.js';
 
 /** A target holding a copy of bulwark's registry, the one file the generator edits. */

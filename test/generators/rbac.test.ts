@@ -6,7 +6,7 @@ import { compile, permissionsHtml, permissionsJson, permissionsMarkdown } from '
 import { permissionSpec, starterSpec, type PermissionSpecInput } from '../../generators/rbac/spec.js';
 import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { generatedService } from '../helpers/generators.js';
 
 const service = generatedService;

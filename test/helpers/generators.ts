@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { apply } from '../../src/apply.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { tempDir } from './fs.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
 

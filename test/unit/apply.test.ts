@@ -2,7 +2,7 @@ import { lstat, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apply, type ApplyStep } from '../../src/apply.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 import { fixtureGenerator } from '../helpers/generators.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { toBulwarkError } from '../../src/errors.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 
 interface Run {

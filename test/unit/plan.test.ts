@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineGenerator } from '../../src/generator.js';
 import { apply } from '../../src/apply.js';
 import { MANIFEST_PATH, sha256 } from '../../src/manifest.js';
-import { plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 import { fixtureGenerator } from '../helpers/generators.js';
 

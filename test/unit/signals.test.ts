@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { apply, recover } from '../../src/apply.js';
 import { main } from '../../src/cli.js';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
-import { plan, type Plan } from '../../src/plan.js';
+import type { Plan } from '../../src/plan.js';
+import { plan } from '../../src/index.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 import { fixtureGenerator } from '../helpers/generators.js';
 
