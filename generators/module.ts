@@ -138,3 +138,17 @@ export function addServiceTables(tables: readonly string[]): FileIntent {
     edits: tables.map((table) => ({ op: 'ensure-array-element' as const, variable: 'SERVICE_TABLES', element: `'${table}'` })),
   };
 }
+
+/**
+ * Lists schemas whose tables a library creates and upgrades itself (the job
+ * queue's `pgboss`) in `LIBRARY_SCHEMAS` of test/db/schema-columns.test.ts,
+ * which otherwise fails for any table the schema files of drizzle.config.ts
+ * do not declare.
+ */
+export function addLibrarySchemas(schemas: readonly string[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'test/db/schema-columns.test.ts',
+    edits: schemas.map((schema) => ({ op: 'ensure-array-element' as const, variable: 'LIBRARY_SCHEMAS', element: `'${schema}'` })),
+  };
+}

@@ -53,9 +53,16 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /**
  * Adds the keys of `additions` that `source` (a JSON object) lacks, at any
  * depth. An existing value is never changed: a dependency the user pinned
- * elsewhere keeps their version.
+ * elsewhere keeps their version. `append` adds elements at the end of
+ * top-level arrays (created when missing), each only if the array does not
+ * hold an equal element yet.
  */
-export function mergeJson(filePath: string, source: string, additions: Readonly<Record<string, unknown>>): string {
+export function mergeJson(
+  filePath: string,
+  source: string,
+  additions: Readonly<Record<string, unknown>>,
+  append: Readonly<Record<string, readonly unknown[]>> = {},
+): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(source);
@@ -69,6 +76,14 @@ export function mergeJson(filePath: string, source: string, additions: Readonly<
     throw new BulwarkError('E_EDIT_FAILED', `${filePath} must hold a JSON object.`, { path: filePath, fix: `Restore ${filePath}.` });
   }
   const merged = mergeInto(parsed, additions as Record<string, Json>);
+  for (const [key, elements] of Object.entries(append)) {
+    const current = Object.hasOwn(merged, key) ? merged[key] : [];
+    if (!Array.isArray(current)) {
+      throw new BulwarkError('E_EDIT_FAILED', `${filePath}: "${key}" must be an array.`, { path: filePath, fix: `Restore the "${key}" array of ${filePath}.` });
+    }
+    const have = new Set(current.map((element) => JSON.stringify(element)));
+    merged[key] = [...current, ...(elements as Json[]).filter((element) => !have.has(JSON.stringify(element)))];
+  }
   return `${JSON.stringify(merged, null, 2)}\n`;
 }
 

@@ -37,6 +37,8 @@ export type FileIntent =
       readonly kind: 'json-merge';
       readonly path: string;
       readonly merge: Readonly<Record<string, unknown>>;
+      /** Elements added at the end of top-level arrays (a journal's entries), unless an equal one is there. */
+      readonly append?: Readonly<Record<string, readonly unknown[]>>;
     };
 
 /**

@@ -226,7 +226,7 @@ async function produce(intent: FileIntent, current: string | undefined): Promise
           fix: `Run this generator in a service that has ${intent.path} (bulwark new <dir> writes one).`,
         });
       }
-      return mergeJson(intent.path, current, intent.merge);
+      return mergeJson(intent.path, current, intent.merge, intent.append);
     }
   }
 }

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { addConfigParts, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { registerTables, tablesEntry } from '../drizzle-tables.js';
 import { authOptions, type NormalizedAuthOptions } from './schema.js';
+import { AUTH_TABLES, PASSKEY_TABLES } from './tables.js';
 
 /** Test-only values written into test/setup-env.ts: public, so refused outside development and test. */
 const TEST_CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -29,6 +31,7 @@ const TEMPLATES = [
   'src/auth/sign-in-config.ts',
   'src/auth/sign-in.ts',
   'src/auth/step-up.ts',
+  'src/auth/tables.ts',
   'src/auth/tokens.ts',
   'test/auth/bearer.security.test.ts',
   'test/auth/browser.e2e.test.ts',
@@ -49,6 +52,7 @@ const PASSKEY_TEMPLATES = [
   'drizzle/auth-passkeys/0001_scopes.sql',
   'drizzle/auth-passkeys/meta/_journal.json',
   'src/auth/passkey-routes.ts',
+  'src/auth/passkey-tables.ts',
   'src/auth/passkeys.ts',
   'test/auth/passkeys.security.test.ts',
   'test/auth/software-authenticator.ts',
@@ -86,6 +90,12 @@ export const auth = defineGenerator({
       rbac,
       roleSource: parsed.roleSource ?? (rbac ? 'assignments' : 'claims'),
       mfaRoles: parsed.mfaRoles ?? ['admin', 'finance'],
+      tables: tablesEntry(
+        context,
+        'auth',
+        ['drizzle/auth', ...(parsed.passkeys ? ['drizzle/auth-passkeys'] : [])],
+        { ...AUTH_TABLES, ...(parsed.passkeys ? PASSKEY_TABLES : {}) },
+      ),
     };
   },
 
@@ -168,6 +178,7 @@ export const auth = defineGenerator({
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
     ]),
     addServiceTables(['public.auth_sessions', 'public.auth_sign_ins', 'public.auth_logout_tokens']),
+    ...registerTables(['src/auth/tables.ts', ...(options.passkeys ? ['src/auth/passkey-tables.ts'] : [])], options.tables),
     {
       kind: 'block',
       path: 'test/setup-env.ts',

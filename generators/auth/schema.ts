@@ -1,3 +1,4 @@
+import type { TablesEntry } from '../drizzle-tables.js';
 import { z } from 'zod';
 
 const claim = z.string().regex(/^[a-zA-Z_][\w:/.-]{0,99}$/, { error: 'must be a JWT claim name, such as "tenant_id"' });
@@ -56,4 +57,6 @@ export interface NormalizedAuthOptions extends Omit<AuthOptions, 'roleSource' | 
   readonly roleSource: 'assignments' | 'claims';
   /** Without rbac: the MFA roles; with rbac, the spec's sensitive roles are used instead. */
   readonly mfaRoles: readonly string[];
+  /** What drizzle/ gets so that drizzle-kit knows the module's tables; undefined when it knows them already. */
+  readonly tables: TablesEntry | undefined;
 }

@@ -353,22 +353,63 @@ export function recordsModule(c: CompiledSpec): string {
   const drizzleType = { string: 'text', number: 'bigint', boolean: 'boolean' } as const;
   const owned = ownedResources(c);
   const types = new Set(owned.flatMap((n) => Object.values(c.spec.resources[n]?.attributes ?? {}).map((t) => drizzleType[t])));
-  const imports = ['pgTable', 'text', 'timestamp', 'uuid', ...types].filter((v, i, all) => all.indexOf(v) === i).sort();
+  const imports = ['index', 'pgTable', 'text', 'timestamp', 'uuid', ...types].filter((v, i, all) => all.indexOf(v) === i).sort();
   const lines = [`// ${HEADER(c.sha256)}`, '', `import { ${imports.join(', ')} } from 'drizzle-orm/pg-core';`, ''];
   for (const n of owned) {
     const attributes = Object.entries(c.spec.resources[n]?.attributes ?? {});
-    lines.push(`/** ${pascal(n)} records: tenant-owned, forced row-level security (drizzle/rbac-${kebab(n)}/). */`);
+    lines.push(`/** ${pascal(n)} records: tenant-owned, forced row-level security and grants in drizzle/rbac-${kebab(n)}/. */`);
     lines.push(`export const ${n}Records = pgTable(${JSON.stringify(recordTable(n))}, {`);
     lines.push("  id: uuid('id').primaryKey().defaultRandom(),", "  tenantId: uuid('tenant_id').notNull(),", "  ownerId: text('owner_id').notNull(),");
     for (const [a, t] of attributes) {
       const column = t === 'number' ? `bigint(${JSON.stringify(snake(a))}, { mode: 'number' })` : `${drizzleType[t]}(${JSON.stringify(snake(a))})`;
       lines.push(`  ${a}: ${column}.notNull(),`);
     }
-    lines.push("  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),", '});', '');
+    lines.push(
+      "  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),",
+      `}, (table) => [index(${JSON.stringify(`${recordTable(n)}_tenant`)}).on(table.tenantId)]);`,
+      '',
+    );
   }
   lines.push('/** The table of each tenant-owned resource type, for the generic record routes. */');
   lines.push(`export const RECORD_TABLES = { ${owned.map((n) => `${n}: ${n}Records`).join(', ')} } as const;`, '');
   return lines.join('\n');
+}
+
+/**
+ * One resource's records table as drizzle-kit's snapshot records it: what
+ * `recordsModule` declares and `recordsMigration` creates.
+ */
+export function recordsSnapshotTable(resource: string, attributes: Readonly<Record<string, 'string' | 'number' | 'boolean'>>): unknown {
+  const sqlType = { string: 'text', number: 'bigint', boolean: 'boolean' } as const;
+  const table = recordTable(resource);
+  const column = (name: string, type: string, extra: Record<string, unknown> = {}) => [name, { name, type, primaryKey: false, notNull: true, ...extra }] as const;
+  return {
+    name: table,
+    schema: '',
+    columns: Object.fromEntries([
+      column('id', 'uuid', { primaryKey: true, default: 'gen_random_uuid()' }),
+      column('tenant_id', 'uuid'),
+      column('owner_id', 'text'),
+      ...Object.entries(attributes).map(([a, t]) => column(snake(a), sqlType[t])),
+      column('created_at', 'timestamp with time zone', { default: 'now()' }),
+    ]),
+    indexes: {
+      [`${table}_tenant`]: {
+        name: `${table}_tenant`,
+        columns: [{ expression: 'tenant_id', isExpression: false, asc: true, nulls: 'last' }],
+        isUnique: false,
+        concurrently: false,
+        method: 'btree',
+        with: {},
+      },
+    },
+    foreignKeys: {},
+    compositePrimaryKeys: {},
+    uniqueConstraints: {},
+    policies: {},
+    checkConstraints: {},
+    isRLSEnabled: false,
+  };
 }
 
 /** The first migration of one resource's records; written once, never rewritten. */

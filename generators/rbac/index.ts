@@ -19,9 +19,13 @@ import {
   recordsMigration,
   recordsScopesMigration,
   recordsModule,
+  recordsSnapshotTable,
+  recordTable,
 } from './compile.js';
+import { registerTables, tablesEntry } from '../drizzle-tables.js';
 import { rbacOptions, type RbacOptions } from './schema.js';
 import { parseSpecFile, specText } from './spec-file.js';
+import { ROLE_TABLES } from './tables.js';
 import { permissionSpec, semanticIssues, starterSpec, type PermissionSpec } from './spec.js';
 
 const TEMPLATES = [
@@ -53,7 +57,7 @@ export const rbac = defineGenerator({
   normalize: (parsed, context): RbacOptions => {
     if (parsed.permissions !== undefined) {
       assertValid(parsed.permissions, 'permissions', undefined);
-      return { spec: parsed.spec, written: parsed.permissions, permissions: parsed.permissions, writeSpec: true, migrated: migratedIn(context) };
+      return withTables(context, { spec: parsed.spec, written: parsed.permissions, permissions: parsed.permissions, writeSpec: true, migrated: migratedIn(context) });
     }
     const existing = readSpecFile(context, parsed.spec);
     if (existing !== undefined) {
@@ -65,12 +69,12 @@ export const rbac = defineGenerator({
         );
       }
       assertValid(result.data, '', parsed.spec);
-      return { spec: parsed.spec, written: existing, permissions: result.data, writeSpec: false, migrated: migratedIn(context) };
+      return withTables(context, { spec: parsed.spec, written: existing, permissions: result.data, writeSpec: false, migrated: migratedIn(context) });
     }
     const starter = starterSpec(parsed.resources);
     const permissions = permissionSpec.parse(starter);
     assertValid(permissions, '', undefined);
-    return { spec: parsed.spec, written: starter, permissions, writeSpec: true, migrated: migratedIn(context) };
+    return withTables(context, { spec: parsed.spec, written: starter, permissions, writeSpec: true, migrated: migratedIn(context) });
   },
 
   files: (options): FileIntent[] => {
@@ -110,6 +114,7 @@ export const rbac = defineGenerator({
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
         ...ownedResources(compiled).map((resource) => ({ folder: recordsFolder(resource), table: `__drizzle_migrations_rbac_${resource.toLowerCase()}` })),
       ]),
+      ...registerTables(['src/authz/roles.ts', 'src/authz/record-tables.ts'], options.tables),
       { kind: 'block', path: 'THREAT_MODEL.md', id: 'rbac', comment: 'markdown', content: THREAT_MODEL },
       { kind: 'block', path: 'README.md', id: 'rbac', comment: 'markdown', content: readme(options.spec) },
       { kind: 'block', path: '.env.example', id: 'rbac', comment: 'hash', content: ENV_EXAMPLE },
@@ -119,6 +124,20 @@ export const rbac = defineGenerator({
 });
 
 const recordsFolder = (resource: string) => `drizzle/rbac-${kebab(resource)}`;
+
+/**
+ * The options, with what drizzle/ gets so that drizzle-kit knows the role
+ * assignments and every records table (a resource new to the spec adds its
+ * table; one already recorded is left for the user's own migration).
+ */
+function withTables(context: GeneratorContext, options: Omit<RbacOptions, 'tables'>): RbacOptions {
+  const resources = ownedResources(compile(options.permissions, options.written));
+  const tables = {
+    ...ROLE_TABLES,
+    ...Object.fromEntries(resources.map((resource) => [`public.${recordTable(resource)}`, recordsSnapshotTable(resource, options.permissions.resources[resource]?.attributes ?? {})])),
+  };
+  return { ...options, tables: tablesEntry(context, 'rbac', ['drizzle/rbac', ...resources.map(recordsFolder)], tables) };
+}
 
 /** Resources whose records migration the service already has: applied migrations are never rewritten. */
 function migratedIn(context: GeneratorContext): string[] {

@@ -1,3 +1,4 @@
+import type { TablesEntry } from '../drizzle-tables.js';
 import { z } from 'zod';
 import { permissionSpec, type PermissionSpec } from './spec.js';
 
@@ -29,4 +30,6 @@ export interface RbacOptions {
   readonly writeSpec: boolean;
   /** Resources whose records migration is already in the service: never rewritten. */
   readonly migrated: readonly string[];
+  /** What drizzle/ gets so that drizzle-kit knows the module's tables; undefined when it knows them already. */
+  readonly tables: TablesEntry | undefined;
 }

@@ -1,7 +1,9 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
-import { addConfigParts, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { registerTables, tablesEntry } from '../drizzle-tables.js';
+import { addConfigParts, addLibrarySchemas, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
+import { WEBHOOK_TABLES } from './tables.js';
 
 const TEMPLATES = [
   'drizzle/webhooks/0000_webhooks.sql',
@@ -20,6 +22,7 @@ const TEMPLATES = [
   'src/webhooks/queue.ts',
   'src/webhooks/routes.ts',
   'src/webhooks/sources.ts',
+  'src/webhooks/tables.ts',
   'src/webhooks/verify.ts',
   'src/worker.ts',
   'test/webhooks/endpoints.security.test.ts',
@@ -46,7 +49,7 @@ export const webhooks = defineGenerator({
   options: webhooksOptions,
   example: {},
 
-  normalize: (parsed): WebhooksOptions => {
+  normalize: (parsed, context): WebhooksOptions => {
     const sources: WebhookSource[] = parsed.sources.map((s) => ({
       name: s.name,
       preset: s.preset,
@@ -68,7 +71,12 @@ export const webhooks = defineGenerator({
         fix: 'Give each source a distinct name, path and secret variable.',
       });
     }
-    return { sources, toleranceSeconds: parsed.toleranceSeconds, queue: parsed.queue };
+    return {
+      sources,
+      toleranceSeconds: parsed.toleranceSeconds,
+      queue: parsed.queue,
+      tables: tablesEntry(context, 'webhooks', ['drizzle/webhooks'], WEBHOOK_TABLES),
+    };
   },
 
   files: (options): FileIntent[] => [
@@ -116,6 +124,8 @@ export const webhooks = defineGenerator({
       [{ from: '../jobs/boss.js', name: 'migrateQueues' }],
     ),
     addServiceTables(['public.webhook_inbox', 'public.webhook_dead_letters', 'pgboss.*']),
+    ...registerTables(['src/webhooks/tables.ts'], options.tables),
+    addLibrarySchemas(['pgboss']),
     {
       kind: 'block',
       path: 'test/setup-env.ts',

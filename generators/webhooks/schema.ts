@@ -1,3 +1,4 @@
+import type { TablesEntry } from '../drizzle-tables.js';
 import { z } from 'zod';
 
 const source = z.strictObject({
@@ -44,4 +45,6 @@ export interface WebhooksOptions {
   readonly sources: readonly WebhookSource[];
   readonly toleranceSeconds: number;
   readonly queue: 'pg-boss';
+  /** What drizzle/ gets so that drizzle-kit knows the module's tables; undefined when it knows them already. */
+  readonly tables: TablesEntry | undefined;
 }

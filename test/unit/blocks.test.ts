@@ -50,6 +50,17 @@ describe('mergeJson', () => {
     expect(mergeJson('package.json', merged, { dependencies: { jose: '6.2.17' } })).toBe(merged);
   });
 
+  it('appends array elements once, after those already there', () => {
+    const journal = JSON.stringify({ version: '7', entries: [{ idx: 0, tag: '0000_a' }] });
+    const appended = mergeJson('_journal.json', journal, {}, { entries: [{ idx: 1, tag: '0001_b' }] });
+    expect((JSON.parse(appended) as { entries: unknown[] }).entries).toStrictEqual([
+      { idx: 0, tag: '0000_a' },
+      { idx: 1, tag: '0001_b' },
+    ]);
+    expect(mergeJson('_journal.json', appended, {}, { entries: [{ idx: 1, tag: '0001_b' }] })).toBe(appended);
+    expect(() => mergeJson('_journal.json', journal, {}, { version: [1] })).toThrow(expect.objectContaining({ code: 'E_EDIT_FAILED' }) as Error);
+  });
+
   it.each([
     ['invalid JSON', '{ "name": '],
     ['an array', '[]'],
