@@ -84,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     json = values.json === true;
     const [command, ...rest] = positionals;
     if (values.version === true) return done(io, json ? `${JSON.stringify({ ok: true, version: OWN_PACKAGE.version })}\n` : `${OWN_PACKAGE.version}\n`);
-    if (values.help === true && (command === 'generate' || command === 'new') && (command === 'new' || rest.length > 0)) {
+    if (values.help === true && (command === 'new' || (command === 'generate' && rest.length > 0))) {
       // After a generator: that generator's options, from its schema.
       return done(io, generatorHelp(generatorNamed(command === 'new' ? 'app' : one(rest, 'generate <generator> --help')), json));
     }
