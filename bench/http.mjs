@@ -5,8 +5,11 @@
 // and a CASL ability built per request); the generated full service's
 // `/health` with its request log on at the default level; and a route of
 // the generated service declared `access: { resource: 'document', action:
-// 'read' }` (bearer token + rbac; with auth's default role source, the
-// user's role assignments are read from the database on every request). Then a record
+// 'read' }` (bearer token + rbac): in a second generated service whose auth
+// takes roles from the token's claim (`roleSource: 'claims'`: the route
+// touches no database), and in the first, where auth's default role source
+// reads the user's role assignments from the database on every request (on
+// PGlite and on PostgreSQL). Then a record
 // read (`GET /api/records/document/:id`: bearer, rbac, a tenant transaction
 // with its signed scope and row-level security, the owner check) on PGlite and
 // on PostgreSQL, side by side with the same hand-written guard followed by a
@@ -34,8 +37,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     service: { type: 'string' },
     'cpu-prof': { type: 'string' },
-    // Some of bare, jose-casl, health, guarded (comma-separated), to profile one path alone.
-    only: { type: 'string', default: 'bare,jose-casl,health,guarded,record-pglite,hand-pglite,record-pg,hand-pg' },
+    // Some of the keys below (comma-separated), to measure or profile some paths alone.
+    only: { type: 'string', default: 'bare,jose-casl,health,guarded-claims,guarded,record-pglite,hand-pglite,guarded-pg,record-pg,hand-pg' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
     // Internal: this file is also each server and the load generator.
     serve: { type: 'string' },
@@ -113,13 +116,13 @@ async function serve(kind) {
     });
     return listen(app, query.close);
   }
-  if (kind === 'generated' || kind === 'generated-pg') {
+  if (kind === 'generated' || kind === 'generated-pg' || kind === 'generated-claims') {
     // The generated service as src/server.ts starts it (database included), plus one
     // guarded route that touches no database, declared as a user would declare it.
     const { tsImport } = await import('tsx/esm/api');
-    const service = process.env.BENCH_SERVICE;
+    const service = kind === 'generated-claims' ? process.env.BENCH_SERVICE_CLAIMS : process.env.BENCH_SERVICE;
     const { buildApp, loadConfigOrExit, openDatabase, withTenant, documentRecords, assignRole } = await tsImport(path.join(service, 'src/bench-entry.ts'), import.meta.url);
-    const env = kind === 'generated' ? process.env : await serviceLogin(openDatabase, loadConfigOrExit);
+    const env = kind === 'generated-pg' ? await serviceLogin(openDatabase, loadConfigOrExit) : process.env;
     const config = loadConfigOrExit(env);
     const database = await openDatabase(config, { requireSafeLogin: kind === 'generated-pg' });
     await withTenant(database.db, TENANT, (tx) =>
@@ -226,15 +229,18 @@ async function orchestrate() {
   const children = [];
   const cleanups = [];
   try {
-    // A generated full service (app + rbac + webhooks + auth).
+    // A generated full service (app + rbac + webhooks + auth), and the same service with
+    // auth's roles taken from the token's claim (its guarded route touches no database).
     const service = values.service ?? path.join(work, 'svc');
-    if (values.service === undefined) {
-      const { plan, apply } = await import(path.join(root, 'dist/src/index.js'));
-      for (const generator of ['app', 'rbac', 'webhooks', 'auth']) await apply(await plan(generator, {}, { cwd: service }));
-      symlinkSync(path.join(root, 'node_modules'), path.join(service, 'node_modules'), 'dir');
+    const claimsService = path.join(work, 'svc-claims');
+    const { plan, apply } = await import(path.join(root, 'dist/src/index.js'));
+    for (const [dir, auth] of [[service, {}], [claimsService, { roleSource: 'claims' }]]) {
+      if (dir === values.service) continue;
+      for (const generator of ['app', 'rbac', 'webhooks', 'auth']) await apply(await plan(generator, generator === 'auth' ? auth : {}, { cwd: dir }));
+      symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     }
-    writeFileSync(
-      path.join(service, 'src/bench-entry.ts'),
+    for (const dir of [service, claimsService]) writeFileSync(
+      path.join(dir, 'src/bench-entry.ts'),
       [
         "export { buildApp } from './app.js';",
         "export { loadServiceConfigOrExit as loadConfigOrExit } from './environment.js';",
@@ -295,6 +301,7 @@ async function orchestrate() {
       // Every request of the run comes from one address: the limits would measure themselves.
       RATE_LIMIT_MAX: '1000000',
       BENCH_SERVICE: service,
+      BENCH_SERVICE_CLAIMS: claimsService,
     };
     delete env.DATABASE_URL;
     delete env.LOG_LEVEL;
@@ -322,13 +329,15 @@ async function orchestrate() {
       { key: 'bare', name: 'bare Fastify 5, no guard', server: 'bare', url: '/bench', auth: false },
       { key: 'jose-casl', name: 'bare Fastify + jose `jwtVerify` + CASL ability per request', server: 'jose-casl', url: '/bench', auth: true },
       { key: 'health', name: 'generated `/health` (request log on, LOG_LEVEL info)', server: 'generated', url: '/health', auth: false },
-      { key: 'guarded', name: 'generated guarded route (bearer + rbac, roles read from the database)', server: 'generated', url: '/bench/guarded', auth: true },
+      { key: 'guarded-claims', name: "generated guarded route, no database (bearer + rbac, roles from the token's claim)", server: 'generated-claims', url: '/bench/guarded', auth: true },
+      { key: 'guarded', name: 'generated guarded route, roles read from the database per request, PGlite', server: 'generated', url: '/bench/guarded', auth: true },
     ];
     const record = `/api/records/document/${RECORD_ID}`;
     all.push(
       { key: 'hand-pglite', name: 'jose + CASL + hand-written SELECT, PGlite', server: 'hand-pglite', url: `/bench/record/${RECORD_ID}`, auth: true },
       { key: 'record-pglite', name: 'generated record read, PGlite', server: 'generated', url: record, auth: true },
       { key: 'hand-pg', name: 'jose + CASL + hand-written SELECT, PostgreSQL', server: 'hand-pg', url: `/bench/record/${RECORD_ID}`, auth: true },
+      { key: 'guarded-pg', name: 'generated guarded route, roles read from the database per request, PostgreSQL', server: 'generated-pg', url: '/bench/guarded', auth: true },
       { key: 'record-pg', name: 'generated record read, PostgreSQL', server: 'generated-pg', url: record, auth: true },
     );
     // PostgreSQL: a database of the run's own, and the service's login, both dropped at the end.
@@ -346,7 +355,7 @@ async function orchestrate() {
         await client.end();
       }
     };
-    if (['record-pg', 'hand-pg'].some((key) => only.has(key))) {
+    if (['record-pg', 'hand-pg', 'guarded-pg'].some((key) => only.has(key))) {
       await pgAdmin(`CREATE DATABASE ${pgDatabase}`);
       cleanups.push(async () => {
         await pgAdmin(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
@@ -402,8 +411,8 @@ async function orchestrate() {
       '| --- | ---: | ---: | ---: | ---: |',
       ...targets.map((target) => `| ${target.name} | ${Math.round(of[target.key]).toLocaleString('en-US')} | ${ratio(of[target.key], of.bare)} | ${ratio(of[target.key], of['jose-casl'])} | ${cpuOfTarget[target.key].toFixed(1)} |`),
       '',
-      ...goal('guarded route ≥ 2x jose + CASL', of.guarded, of['jose-casl'], 2),
-      ...goal('guarded route ≥ 0.5x bare Fastify', of.guarded, of.bare, 0.5),
+      ...goal('guarded route, no database ≥ 2x jose + CASL', of['guarded-claims'], of['jose-casl'], 2),
+      ...goal('guarded route, no database ≥ 0.5x bare Fastify', of['guarded-claims'], of.bare, 0.5),
       ...goal('/health ≥ 0.5x bare Fastify', of.health, of.bare, 0.5),
       ...(of['record-pglite'] === undefined || of['hand-pglite'] === undefined ? [] : [`record read, PGlite: ${ratio(of['record-pglite'], of['hand-pglite'])}x the hand-written read`]),
       ...(of['record-pg'] === undefined || of['hand-pg'] === undefined ? [] : [`record read, PostgreSQL: ${ratio(of['record-pg'], of['hand-pg'])}x the hand-written read`]),

@@ -140,6 +140,19 @@ export function addServiceTables(tables: readonly string[]): FileIntent {
 }
 
 /**
+ * Lists the module's functions that run with their owner's rights and that
+ * an application role may call (`public.app_roles_of`) in `DEFINER_FUNCTIONS`
+ * of test/db/scopes.security.test.ts, whose test fails for any other.
+ */
+export function addDefinerFunctions(functions: readonly string[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'test/db/scopes.security.test.ts',
+    edits: functions.map((name) => ({ op: 'ensure-array-element' as const, variable: 'DEFINER_FUNCTIONS', element: `'${name}'` })),
+  };
+}
+
+/**
  * Lists schemas whose tables a library creates and upgrades itself (the job
  * queue's `pgboss`) in `LIBRARY_SCHEMAS` of test/db/schema-columns.test.ts,
  * which otherwise fails for any table the schema files of drizzle.config.ts

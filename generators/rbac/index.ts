@@ -4,7 +4,7 @@ import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
-import { addConfigParts, addDependencies, addMigrations, addToBuildApp } from '../module.js';
+import { addConfigParts, addDefinerFunctions, addDependencies, addMigrations, addToBuildApp } from '../module.js';
 import {
   cedarPolicies,
   cedarSchema,
@@ -31,6 +31,7 @@ import { permissionSpec, semanticIssues, starterSpec, type PermissionSpec } from
 const TEMPLATES = [
   'drizzle/rbac/0000_role_assignments.sql',
   'drizzle/rbac/0001_scopes.sql',
+  'drizzle/rbac/0002_role_read.sql',
   'drizzle/rbac/meta/_journal.json',
   'src/authz/config.ts',
   'src/authz/guard.ts',
@@ -110,6 +111,7 @@ export const rbac = defineGenerator({
         ['installAuthz(app, { ...config.authz, database: options.database });'],
       ),
       addConfigParts([{ from: './authz/config.js', field: 'authz', load: 'loadAuthzConfig' }]),
+      addDefinerFunctions(['public.app_roles_of']),
       addMigrations([
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
         ...ownedResources(compiled).map((resource) => ({ folder: recordsFolder(resource), table: `__drizzle_migrations_rbac_${resource.toLowerCase()}` })),
@@ -241,5 +243,6 @@ const THREAT_MODEL = `## Authorization (\`src/authz/\`)
 | Repudiation            | Denied attempts leave no trace                                 | Every 403 of a permission the route needs, and of \`authorize\`, is audited: \`src/authz/guard.ts\`                 | \`test/authz/guard.security.test.ts\`   |
 | Elevation of privilege | A user grants themselves or a friend a role they do not hold    | A role can be granted or revoked only by someone holding all of it; unknown roles refused; every change audited and the user's sessions ended: \`src/authz/roles.ts\` | \`test/authz/roles.security.test.ts\` |
 | Tampering              | A role row is rewritten through SQL injection, or across tenants | \`app_user\` may insert and delete role rows, never update them; forced row-level security per tenant: \`drizzle/rbac/0000_role_assignments.sql\` | \`test/authz/roles.security.test.ts\` |
+| Information disclosure | The one-statement role read, which the login may call, is asked for another tenant's roles | It reads only the tenant whose signed scope it verifies (key, server process, expiry), and puts the caller's scope back: \`drizzle/rbac/0002_role_read.sql\` | \`test/authz/roles.security.test.ts\` |
 | Elevation of privilege | A production role is changed at run time                      | Roles are frozen data compiled from the committed spec; nothing reads them from the database: \`src/authz/permissions.ts\` | \`test/authz/guard.security.test.ts\`   |
 `;
