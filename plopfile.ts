@@ -6,6 +6,7 @@ import { askOptions, confirmPlan } from './src/interactive.js';
 import { GENERATORS } from './src/registry.js';
 import { summarize } from './src/report.js';
 import { rerunCommand, runGenerator } from './src/run.js';
+import { targetContext } from './src/workspace.js';
 
 /**
  * The interactive front: one plop generator per bulwark generator. Prompts
@@ -21,7 +22,7 @@ export default function plopfile(plop: NodePlopAPI): void {
       prompts: async () => exitOnError(async () => {
         const dir = await input({ message: 'Target directory', default: generator.name === 'app' ? `./${generator.name}` : '.' });
         const target = path.resolve(dir);
-        const options = await askOptions(generator, {}, { target });
+        const options = await askOptions(generator, {}, targetContext(target));
         const write = (text: string) => process.stdout.write(text);
         const outcome = await runGenerator(generator, options, {
           target,

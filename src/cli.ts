@@ -9,6 +9,7 @@ import { hasConflicts, planGenerator, targetPath, type Plan } from './plan.js';
 import { GENERATORS, getGenerator } from './registry.js';
 import { summarize } from './report.js';
 import { rerunCommand, runGenerator } from './run.js';
+import { targetContext } from './workspace.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -260,7 +261,7 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
   let options = await readOptions(flags, io);
   if (prompting) {
     const { askOptions } = await import('./interactive.js');
-    options = await askOptions(generator, options, { target });
+    options = await askOptions(generator, options, targetContext(target));
   }
   const force = flags.force === true;
   if (flags['dry-run'] === true) return dryRun(await planGenerator(generator, options, { cwd: target, force }), io, json);

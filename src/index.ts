@@ -18,6 +18,7 @@ export type { TsEdit } from './edit.js';
 export { jsonSchemaOf } from './options.js';
 export { hasConflicts, type FileStatus, type Plan, type PlannedFile, type PlanOptions } from './plan.js';
 export { GENERATORS, getGenerator } from './registry.js';
+export { memoryWorkspace, type Workspace } from './workspace.js';
 
 /**
  * Renders a generator (by name, or its definition) into a plan: every file

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/package-root.js';
 import { prettierOptionsFor } from '../src/prettier-options.js';
 import { GENERATORS } from '../src/registry.js';
+import { targetContext } from '../src/workspace.js';
 
 /** Every template file under a directory, relative to templates/. */
 function templatesUnder(dir: string): string[] {
@@ -33,7 +34,7 @@ describe.each(Object.values(GENERATORS))('generator $name is complete', (generat
   });
 
   it('uses every one of its templates, and only its own', () => {
-    const context = { target: path.join(PACKAGE_ROOT, '.meta-test', 'meta-service') };
+    const context = targetContext(path.join(PACKAGE_ROOT, '.meta-test', 'meta-service'));
     const options: unknown = generator.normalize(generator.options.parse(generator.example), context);
     const used = generator
       .files(options, context)
