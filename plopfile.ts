@@ -34,6 +34,7 @@ export default function plopfile(plop: NodePlopAPI): void {
           if (outcome.error.code === 'E_TARGET_CONFLICT') write(summarize(outcome.plan.files, outcome.plan.target, true));
           throw outcome.error;
         }
+        for (const w of outcome.plan.warnings) process.stderr.write(`bulwark: warning ${w.code}: ${w.message}\n`);
         return { report: summarize(outcome.result.files, outcome.result.target, false).trimEnd() };
       }),
       actions: [(answers) => (answers as { report: string }).report],

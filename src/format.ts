@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import type { Options } from 'prettier';
 import { BulwarkError } from './errors.js';
 import { sha256 } from './hash.js';
 import { PRETTIER_OPTIONS, prettierOptionsFor } from './prettier-options.js';
@@ -13,6 +14,8 @@ const FORMATTED_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mj
 export interface FormatInput {
   readonly path: string;
   readonly content: string;
+  /** The style to format with (the target's own configuration); bulwark's when absent. */
+  readonly options?: Options | undefined;
 }
 
 /**
@@ -42,7 +45,7 @@ async function formatHere(files: readonly FormatInput[]): Promise<string[]> {
   const prettier = await import('prettier');
   return Promise.all(
     files.map((file) =>
-      prettier.format(file.content, prettierOptionsFor(file.path)).catch((error: unknown) => {
+      prettier.format(file.content, prettierOptionsFor(file.path, file.options)).catch((error: unknown) => {
         throw new BulwarkError('E_TEMPLATE_INVALID', `${file.path} does not parse after rendering: ${(error as Error).message.split('\n')[0] ?? ''}`, {
           path: file.path,
           fix: 'The template or generator that writes this file produces invalid code; fix it there.',
@@ -91,7 +94,7 @@ export function prewarmFormatter(): void {
         const id = nextId++;
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ id, files: files.map((f) => ({ path: f.path, content: f.content })) });
+        worker.postMessage({ id, files: files.map((f) => ({ path: f.path, content: f.content, options: f.options })) });
       }),
   };
 }

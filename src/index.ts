@@ -19,6 +19,7 @@ export { jsonSchemaOf } from './options.js';
 export { hasConflicts, type FileStatus, type Plan, type PlannedFile, type PlanOptions } from './plan.js';
 export { GENERATORS, getGenerator } from './registry.js';
 export { memoryWorkspace, type Workspace } from './workspace.js';
+export type { PlanWarning } from './prettier-config.js';
 
 /**
  * Renders a generator (by name, or its definition) into a plan: every file

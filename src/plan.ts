@@ -10,6 +10,7 @@ import { MANIFEST_PATH, parseManifest, serializeManifest, sha256, type Manifest 
 import { resolveOptions } from './options.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
 import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
+import { targetStyle, type FormatStyle, type PlanWarning } from './prettier-config.js';
 import { renderTemplate } from './render.js';
 import { diskWorkspace, type Workspace } from './workspace.js';
 
@@ -40,6 +41,8 @@ export interface Plan {
   readonly force: boolean;
   readonly files: readonly PlannedFile[];
   readonly manifest: { readonly before: string | undefined; readonly after: string };
+  /** What the user should know that did not stop the plan (a prettier configuration ignored, ...), each with a stable code. */
+  readonly warnings: readonly PlanWarning[];
 }
 
 export interface PlanOptions {
@@ -86,11 +89,16 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
   const manifest = parseManifest(manifestText);
   const existing = intents.map((intent) => workspace.read(intent.path));
   const raw = await Promise.all(intents.map((intent, i) => produce(intent, existing[i])));
-  const knownClean = await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier'));
+  // The target's own prettier configuration, if it has one; in memory there is no disk to search.
+  const style: FormatStyle = onDisk
+    ? await targetStyle(target, intents.map((intent) => intent.path), new Map(intents.map((intent, i) => [intent.path, raw[i] ?? ''])))
+    : { options: undefined, warnings: [] };
+  // The index records what bulwark's own style leaves unchanged: no use for another style.
+  const knownClean = style.options === undefined ? await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier')) : new Set<string>();
   const formatted = await formatAll(
-    intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '' })),
+    intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '', options: style.options?.[i] })),
     knownClean,
-    await ownStyle(intents, existing),
+    await ownStyle(intents, existing, style),
   );
 
   const files: PlannedFile[] = [];
@@ -107,6 +115,7 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
     force,
     files,
     manifest: { before: manifestText, after: serializeManifest(next) },
+    warnings: style.warnings,
   };
 }
 
@@ -116,9 +125,11 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
  * only if prettier already leaves it unchanged (as in a generated service,
  * whose lint checks formatting); otherwise only the added lines change.
  */
-async function ownStyle(intents: readonly FileIntent[], existing: readonly (string | undefined)[]): Promise<boolean[]> {
+async function ownStyle(intents: readonly FileIntent[], existing: readonly (string | undefined)[], style: FormatStyle): Promise<boolean[]> {
   const edited = intents.map((intent, i) => intent.kind === 'edit' && existing[i] !== undefined);
-  const originals = intents.flatMap((intent, i) => (edited[i] === true ? [{ path: intent.path, content: existing[i] ?? '' }] : []));
+  const originals = intents.flatMap((intent, i) =>
+    edited[i] === true ? [{ path: intent.path, content: existing[i] ?? '', options: style.options?.[i] }] : [],
+  );
   if (originals.length === 0) return edited;
   const reformatted = await formatAll(originals).catch(() => undefined);
   if (reformatted === undefined) return edited;
