@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/package-root.js';
 import { prettierOptionsFor } from '../src/prettier-options.js';
+import { allErrorCodes, ERROR_CODES } from '../src/errors.js';
 import { GENERATORS } from '../src/registry.js';
 import { targetContext } from '../src/workspace.js';
 
@@ -60,12 +61,60 @@ describe.each(Object.values(GENERATORS))('generator $name is complete', (generat
   });
 });
 
+/** Every file under a folder of the repository, relative to it. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(full);
+    }
+  };
+  walk(path.join(PACKAGE_ROOT, dir));
+  return out;
+}
+
+/** The error codes a source file names as string literals (or, for a generator, through its own defined codes). */
+function codesNamedIn(files: readonly string[]): Map<string, Set<string>> {
+  const named = new Map<string, Set<string>>();
+  for (const file of files.filter((f) => f.endsWith('.ts'))) {
+    for (const [, code] of readFileSync(file, 'utf8').matchAll(/['".](E_[A-Z][A-Z0-9_]*)\b/g)) {
+      if (code === undefined) continue;
+      named.set(code, (named.get(code) ?? new Set()).add(path.relative(PACKAGE_ROOT, file)));
+    }
+  }
+  return named;
+}
+
 describe('error codes', () => {
-  it('are all documented with their exit codes', async () => {
-    const { ERROR_CODES } = await import('../src/errors.js');
+  it("the engine's are all documented in docs/errors.md with their exit codes", () => {
     const doc = readFileSync(path.join(PACKAGE_ROOT, 'docs', 'errors.md'), 'utf8');
     for (const [code, { exitCode }] of Object.entries(ERROR_CODES)) {
-      expect(doc).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${exitCode}\\s*\\|`));
+      expect(doc).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${String(exitCode)}\\s*\\|`));
+    }
+  });
+
+  it("the engine's are the engine's: each is used in src/, not only by one generator", () => {
+    const inEngine = codesNamedIn(filesUnder('src').filter((f) => !f.endsWith(path.join('src', 'errors.ts'))));
+    for (const code of Object.keys(ERROR_CODES)) expect(inEngine.has(code), `${code} is not used by the engine: move it to the generator that uses it`).toBe(true);
+  });
+
+  it("a generator's own are documented on its page and listed in docs/errors.md, with their exit codes", () => {
+    const errorsDoc = readFileSync(path.join(PACKAGE_ROOT, 'docs', 'errors.md'), 'utf8');
+    const own = Object.entries(allErrorCodes()).filter(([, info]) => info.generator !== undefined);
+    expect(own.map(([code]) => code)).toContain('E_PERMISSIONS_INVALID');
+    for (const [code, { exitCode, generator }] of own) {
+      const row = new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${String(exitCode)}\\s*\\|`);
+      expect(readFileSync(path.join(PACKAGE_ROOT, 'docs', `${String(generator)}.md`), 'utf8'), `docs/${String(generator)}.md`).toMatch(row);
+      expect(errorsDoc, 'docs/errors.md').toMatch(row);
+    }
+  });
+
+  it('every code named anywhere in src/ or generators/ is defined: the engine\'s or a generator\'s', () => {
+    const known = allErrorCodes();
+    for (const [code, files] of codesNamedIn([...filesUnder('src'), ...filesUnder('generators')])) {
+      expect(Object.hasOwn(known, code), `${code} (in ${[...files].join(', ')}) is not defined`).toBe(true);
     }
   });
 });

@@ -1,4 +1,5 @@
 import { BulwarkError } from '../../src/errors.js';
+import { RBAC_ERRORS } from './errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
@@ -153,7 +154,7 @@ function readSpecFile({ workspace }: GeneratorContext, specPath: string): unknow
     bytes = workspace.readBytes(specPath);
   } catch (error) {
     if (error instanceof BulwarkError && error.code === 'E_TARGET_INVALID') {
-      throw new BulwarkError('E_PERMISSIONS_INVALID', `The spec ${specPath} is not a regular file.`, { path: specPath, option: 'spec', fix: 'Point spec at the YAML or JSON file itself.' }, { cause: error });
+      throw new BulwarkError(RBAC_ERRORS.E_PERMISSIONS_INVALID, `The spec ${specPath} is not a regular file.`, { path: specPath, option: 'spec', fix: 'Point spec at the YAML or JSON file itself.' }, { cause: error });
     }
     if (error instanceof BulwarkError && error.code === 'E_PATH_UNSAFE') {
       throw new BulwarkError('E_PATH_UNSAFE', error.message, { ...error.details, option: 'spec', fix: 'Keep the permission spec inside the service, as a plain file.' }, { cause: error });
@@ -172,7 +173,7 @@ function assertValid(spec: PermissionSpec, base: string, file: string | undefine
 
 function invalid(source: string, issues: { option: string; message: string }[]): BulwarkError {
   const summary = issues.map((i) => `${i.option}: ${i.message}`).join('; ');
-  return new BulwarkError('E_PERMISSIONS_INVALID', `The permission spec ${source} is refused: ${summary}.`, {
+  return new BulwarkError(RBAC_ERRORS.E_PERMISSIONS_INVALID, `The permission spec ${source} is refused: ${summary}.`, {
     ...(issues[0] === undefined ? {} : { option: issues[0].option }),
     path: source,
     issues,
