@@ -61,6 +61,30 @@ describe.each(Object.values(GENERATORS))('generator $name is complete', (generat
   });
 });
 
+// The reverse: every part that looks like a generator's belongs to a registered one.
+describe('nothing unregistered', () => {
+  const registered = new Set(Object.keys(GENERATORS));
+  // The engine's own pages; every other page in docs/ is a generator's.
+  const ENGINE_DOCS = new Set(['cli.md', 'errors.md', 'templates.md']);
+  const entries = (dir: string) => readdirSync(path.join(PACKAGE_ROOT, dir), { withFileTypes: true });
+
+  it.each(['generators', 'templates'])('every folder in %s/ is a registered generator', (dir) => {
+    const folders = entries(dir).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.filter((name) => !registered.has(name)), `folders in ${dir}/ with no generator in src/registry.ts`).toStrictEqual([]);
+  });
+
+  it('every page in docs/ is a registered generator\'s, or the engine\'s', () => {
+    const pages = entries('docs').map((e) => e.name);
+    expect(pages.filter((name) => !ENGINE_DOCS.has(name) && !registered.has(name.replace(/\.md$/, ''))), 'pages in docs/ for no registered generator').toStrictEqual([]);
+    for (const page of ENGINE_DOCS) expect(pages).toContain(page);
+  });
+
+  it('every test in test/generators/ is a registered generator\'s', () => {
+    const tests = entries('test/generators').map((e) => e.name);
+    expect(tests.filter((name) => !registered.has(name.replace(/\.test\.ts$/, ''))), 'tests in test/generators/ for no registered generator').toStrictEqual([]);
+  });
+});
+
 /** Every file under a folder of the repository, relative to it. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

@@ -8,8 +8,9 @@ import { apply } from '../../src/apply.js';
 import { plan } from '../../src/index.js';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { targetStyle } from '../../src/prettier-config.js';
+import { prettierOptionsFor } from '../../src/prettier-options.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
-import { fixtureGenerator, generatedService } from '../helpers/generators.js';
+import { fixtureGenerator, memoryService } from '../helpers/generators.js';
 
 const run = promisify(execFile);
 const PRETTIER = path.join(PACKAGE_ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
@@ -116,15 +117,25 @@ describe("the target's own prettier configuration", () => {
 
 describe('a module run in a service whose owner chose another prettier style', () => {
   it("rbac's files, new and edited, pass the service's own prettier --check", { timeout: 60_000 }, async () => {
-    const target = await generatedService();
-    await writeFile(path.join(target, '.prettierrc.json'), '{ "singleQuote": false, "semi": false, "printWidth": 90 }\n');
-    // The owner reformats the service in their style once, as they would after changing it.
-    await run(process.execPath, [PRETTIER, '--write', '.'], { cwd: target });
+    const prettier = await import('prettier');
+    const style = { singleQuote: false, semi: false, printWidth: 90 };
+    const target = path.join(await tempDir(), 'svc');
+    const svc = await memoryService();
+    // The files of the service rbac adds to, reformatted in its owner's style, as they would after changing it.
+    const probe = await plan('rbac', {}, svc);
+    const edited = new Set(probe.files.filter((f) => f.status === 'updated').map((f) => f.path));
+    expect(edited.size).toBeGreaterThan(4);
+    for (const [file, content] of svc.entries()) {
+      await mkdir(path.dirname(path.join(target, file)), { recursive: true });
+      await writeFile(path.join(target, file), edited.has(file) && /\.(ts|json|md)$/.test(file) ? await prettier.format(content, prettierOptionsFor(file, style)) : content);
+    }
+    await writeFile(path.join(target, '.prettierrc.json'), JSON.stringify(style));
     const p = await plan('rbac', {}, { cwd: target });
     const written = p.files.filter((f) => f.status !== 'unchanged').map((f) => f.path);
-    expect(written).toEqual(expect.arrayContaining(['src/authz/guard.ts', 'src/app.ts', 'package.json']));
+    // New files, and files of the service it adds to.
+    expect(written).toEqual(expect.arrayContaining(['src/authz/guard.ts', 'src/app.ts', 'src/environment.ts', 'package.json', 'THREAT_MODEL.md']));
     expect(p.files.find((f) => f.path === 'src/authz/guard.ts')?.content).toContain('throw new HttpError(403, "Forbidden")\n');
-    await apply(p);
+    await apply(p, {});
     const check = await prettierCheck(target, written.filter((f) => /\.(ts|json|md|ya?ml)$/.test(f)));
     expect(check.output).toContain('All matched files use Prettier code style!');
   });
