@@ -108,7 +108,7 @@ export async function targetStyle(target: string, paths: readonly string[], plan
         if (v.kind !== 'data') return { ...PRETTIER_OPTIONS };
         // Not on disk yet: the .editorconfig part alone (bulwark's package.json holds no prettier key), under the planned file.
         const editorconfig = await prettier.resolveConfig(path.join(target, p), { config: OWN_PACKAGE_JSON, editorconfig: true });
-        return dropPlugins({ ...editorconfig, ...v.config }, f.file, warnings);
+        return dropPlugins({ ...editorconfig, ...v.config }, shownPath(target, f.file), warnings);
       }
       let resolved: Options | null;
       try {
@@ -116,7 +116,7 @@ export async function targetStyle(target: string, paths: readonly string[], plan
       } catch (error) {
         throw unreadable(target, f.file, error);
       }
-      return dropPlugins(resolved ?? {}, f.file, warnings);
+      return dropPlugins(resolved ?? {}, shownPath(target, f.file), warnings);
     }),
   );
   return { options, warnings: [...warnings.values()] };
@@ -170,13 +170,13 @@ function judge(target: string, found: Found): Verdict {
   return { kind: 'data', config: config, isDefault: sameOptions(config, PRETTIER_OPTIONS) };
 }
 
-function dropPlugins(config: Options, file: string, warnings: Map<string, PlanWarning>): Options {
+function dropPlugins(config: Options, shown: string, warnings: Map<string, PlanWarning>): Options {
   const { plugins, ...rest } = config;
-  if (Array.isArray(plugins) && plugins.length > 0 && !warnings.has(`${file}#plugins`)) {
-    warnings.set(`${file}#plugins`, {
+  if (Array.isArray(plugins) && plugins.length > 0 && !warnings.has(`${shown}#plugins`)) {
+    warnings.set(`${shown}#plugins`, {
       code: 'W_PRETTIER_PLUGINS_IGNORED',
-      message: `The prettier configuration ${path.basename(file)} loads plugins (${plugins.map(String).join(', ')}); bulwark never loads code from the target, so it formatted with your other options only. Run your formatter on the files it wrote.`,
-      path: path.basename(file),
+      message: `The prettier configuration ${shown} loads plugins (${plugins.map(String).join(', ')}); bulwark never loads code from the target, so it formatted with your other options only. Run your formatter on the files it wrote.`,
+      path: shown,
     });
   }
   return rest;

@@ -66,6 +66,14 @@ describe("the target's own prettier configuration", () => {
     expect(await prettierCheck(target, ['src/deep/b.ts', 'other.ts'])).toMatchObject({ ok: true });
   });
 
+  it('follows a configuration in a folder above the target, as in a monorepo, as prettier does', async () => {
+    const root = await tempDir();
+    await writeFile(path.join(root, '.prettierrc.yaml'), 'semi: false\nsingleQuote: true\n');
+    const target = path.join(root, 'packages', 'svc');
+    const p = await plan(fixtureGenerator, FILES, { cwd: target });
+    expect(p.files.find((f) => f.path === 'src/deep/b.ts')?.content).toBe('export const title = "it\'s"\n');
+  });
+
   it('never loads a plugin the configuration names: plugins are dropped with W_PRETTIER_PLUGINS_IGNORED, the other options apply', async () => {
     const target = await targetWith({
       '.prettierrc.json': JSON.stringify({ semi: false, plugins: ['./evil-plugin.mjs'] }),
