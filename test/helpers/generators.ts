@@ -1,12 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { apply } from '../../src/apply.js';
 import { plan } from '../../src/index.js';
 import { MANIFEST_PATH } from '../../src/manifest.js';
 import { hasConflicts, type Plan, type PlanOptions } from '../../src/plan.js';
 import { memoryWorkspace, type Workspace } from '../../src/workspace.js';
-import { tempDir } from './fs.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
 
 /**
@@ -29,13 +27,6 @@ export const fixtureGenerator = defineGenerator({
         : { kind: 'content', path: file, content: `${options.title}\n` },
     ),
 });
-
-/** A service `bulwark new` wrote, on disk in a fresh temporary folder, for module generators to join. */
-export async function generatedService(): Promise<string> {
-  const target = path.join(await tempDir(), 'svc');
-  await apply(await plan('app', {}, { cwd: target }));
-  return target;
-}
 
 /**
  * A service `bulwark new` would write, held in memory: plan a module against
