@@ -6,6 +6,7 @@ import { askOptions, confirmPlan } from './src/interactive.js';
 import { GENERATORS } from './src/registry.js';
 import { summarize } from './src/report.js';
 import { rerunCommand, runGenerator } from './src/run.js';
+import { targetContext } from './src/workspace.js';
 
 /**
  * The interactive front: one plop generator per bulwark generator. Prompts
@@ -21,7 +22,7 @@ export default function plopfile(plop: NodePlopAPI): void {
       prompts: async () => exitOnError(async () => {
         const dir = await input({ message: 'Target directory', default: generator.name === 'app' ? `./${generator.name}` : '.' });
         const target = path.resolve(dir);
-        const options = await askOptions(generator, {}, { target });
+        const options = await askOptions(generator, {}, targetContext(target));
         const write = (text: string) => process.stdout.write(text);
         const outcome = await runGenerator(generator, options, {
           target,
@@ -33,6 +34,7 @@ export default function plopfile(plop: NodePlopAPI): void {
           if (outcome.error.code === 'E_TARGET_CONFLICT') write(summarize(outcome.plan.files, outcome.plan.target, true));
           throw outcome.error;
         }
+        for (const w of outcome.plan.warnings) process.stderr.write(`bulwark: warning ${w.code}: ${w.message}\n`);
         return { report: summarize(outcome.result.files, outcome.result.target, false).trimEnd() };
       }),
       actions: [(answers) => (answers as { report: string }).report],

@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
 import type { FileIntent, GeneratorContext } from "../src/generator.js";
 
 /**
@@ -62,12 +60,13 @@ export function tablesEntry(
   folders: readonly string[],
   tables: SnapshotTables,
 ): TablesEntry | undefined {
-  const meta = path.join(context.target, "drizzle", "meta");
-  const journalFile = path.join(meta, "_journal.json");
-  if (!existsSync(journalFile)) return undefined;
-  const journal = JSON.parse(readFileSync(journalFile, "utf8")) as Journal;
+  const { workspace } = context;
+  const journalText = workspace.read("drizzle/meta/_journal.json");
+  if (journalText === undefined) return undefined;
+  const journal = JSON.parse(journalText) as Journal;
   const last = journal.entries.at(-1);
-  const latestName = readdirSync(meta)
+  const latestName = workspace
+    .list("drizzle/meta")
     .filter((name) => name.endsWith("_snapshot.json"))
     .sort()
     .at(-1);
@@ -77,7 +76,7 @@ export function tablesEntry(
   )
     return undefined;
   const latest = JSON.parse(
-    readFileSync(path.join(meta, latestName), "utf8"),
+    workspace.read(`drizzle/meta/${latestName}`) ?? "",
   ) as Snapshot;
   const missing = Object.keys(tables).filter(
     (key) => !Object.hasOwn(latest.tables, key),

@@ -9,6 +9,7 @@ import { hasConflicts, planGenerator, targetPath, type Plan } from './plan.js';
 import { GENERATORS, getGenerator } from './registry.js';
 import { summarize } from './report.js';
 import { rerunCommand, runGenerator } from './run.js';
+import { targetContext } from './workspace.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -260,7 +261,7 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
   let options = await readOptions(flags, io);
   if (prompting) {
     const { askOptions } = await import('./interactive.js');
-    options = await askOptions(generator, options, { target });
+    options = await askOptions(generator, options, targetContext(target));
   }
   const force = flags.force === true;
   if (flags['dry-run'] === true) return dryRun(await planGenerator(generator, options, { cwd: target, force }), io, json);
@@ -276,11 +277,17 @@ async function generate(generator: AnyGenerator, flags: Flags, io: CliIo): Promi
   if (outcome.kind === 'stopped') return fail(io, outcome.error, json, outcome.plan);
   const { plan: p, result } = outcome;
   if (json) {
-    io.stdout(`${JSON.stringify({ ok: true, generator: p.generator, target: p.target, dryRun: false, files: result.files, manifestWritten: result.manifestWritten, errors: [] }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: true, generator: p.generator, target: p.target, dryRun: false, files: result.files, manifestWritten: result.manifestWritten, errors: [], warnings: p.warnings }, null, 2)}\n`);
   } else {
     io.stdout(summarize(result.files, p.target, false));
+    warn(io, p);
   }
   return 0;
+}
+
+/** Warnings go to stderr, one line each with their code; in JSON they are the document's `warnings`. */
+function warn(io: CliIo, p: Plan): void {
+  for (const w of p.warnings) io.stderr(`${forTerminal(`bulwark: warning ${w.code}: ${w.message}`)}\n`);
 }
 
 function dryRun(p: Plan, io: CliIo, json: boolean): number {
@@ -288,12 +295,13 @@ function dryRun(p: Plan, io: CliIo, json: boolean): number {
   if (json) {
     const files = p.files.map((f) => ({ ...reportOf(f), diff: f.diff }));
     const errors = exitCode === 0 ? [] : [{ code: 'E_TARGET_CONFLICT', message: 'Some files would be in conflict.' }];
-    const doc = { ok: exitCode === 0, generator: p.generator, target: p.target, dryRun: true, files, manifestWritten: false, errors };
+    const doc = { ok: exitCode === 0, generator: p.generator, target: p.target, dryRun: true, files, manifestWritten: false, errors, warnings: p.warnings };
     io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     for (const f of p.files) if (f.diff !== '') io.stdout(f.diff);
     io.stdout(summarize(p.files, p.target, true));
     io.stdout('dry run: nothing was written\n');
+    warn(io, p);
   }
   return exitCode;
 }
@@ -307,7 +315,7 @@ function forTerminal(line: string): string {
 function fail(io: CliIo, error: BulwarkError, json: boolean, p?: Plan): number {
   if (json) {
     const files = p?.files.map(reportOf) ?? [];
-    io.stdout(`${JSON.stringify({ ok: false, ...(p ? { generator: p.generator, target: p.target } : {}), files, errors: [error.toJSON()] }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: false, ...(p ? { generator: p.generator, target: p.target } : {}), files, errors: [error.toJSON()], warnings: p?.warnings ?? [] }, null, 2)}\n`);
   } else {
     const { fix, issues } = error.details;
     const lines = [`bulwark: ${error.code}: ${error.message}`];

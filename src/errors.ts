@@ -1,7 +1,9 @@
 /**
  * Every failure bulwark reports carries a stable code. Tests and platforms
  * match on the code, never on the prose; the exit code groups codes by what
- * the caller can do about them (docs/errors.md lists them all).
+ * the caller can do about them. These are the engine's (docs/errors.md lists
+ * them); a generator's own codes live with it (defineErrorCodes) and are
+ * documented on its page.
  */
 export const ERROR_CODES = {
   E_USAGE: { exitCode: 2, summary: 'The command line is not understood.' },
@@ -10,7 +12,6 @@ export const ERROR_CODES = {
   E_SPEC_PARSE: { exitCode: 3, summary: 'The spec could not be read or is not JSON.' },
   E_SPEC_TOO_LARGE: { exitCode: 3, summary: 'An input (spec, stdin, permission spec) is larger than bulwark reads.' },
   E_SPEC_INVALID: { exitCode: 3, summary: 'The options do not satisfy the generator schema.' },
-  E_PERMISSIONS_INVALID: { exitCode: 3, summary: 'The permission spec is refused (unknown names, wildcards, loops, dead grants).' },
   E_PATH_UNSAFE: { exitCode: 3, summary: 'A path would leave the target or is not portable.' },
   E_TARGET_INVALID: { exitCode: 3, summary: 'The target cannot be written to.' },
   E_TARGET_CONFLICT: { exitCode: 4, summary: 'A file was changed since bulwark wrote it, or was not written by bulwark.' },
@@ -22,7 +23,55 @@ export const ERROR_CODES = {
   E_INTERNAL: { exitCode: 1, summary: 'A bug in bulwark.' },
 } as const satisfies Record<string, { exitCode: number; summary: string }>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type EngineErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorCodeInfo {
+  readonly exitCode: number;
+  readonly summary: string;
+}
+
+declare const defined: unique symbol;
+/** A code a generator defined with defineErrorCodes: only that function makes one. */
+export type GeneratorErrorCode<Code extends string = string> = Code & { readonly [defined]: true };
+
+/** Every code: the engine's, and those generators define. */
+export type ErrorCode = EngineErrorCode | GeneratorErrorCode;
+
+const generatorCodes = new Map<string, ErrorCodeInfo & { readonly generator: string }>();
+
+/**
+ * A generator's own error codes, kept in its folder with their exit codes
+ * (the exit code groups codes as the engine's do: 3 for bad input, ...).
+ * A code is defined once across bulwark; the engine's codes cannot be
+ * redefined.
+ *
+ * @example
+ * export const RBAC_ERRORS = defineErrorCodes('rbac', {
+ *   E_PERMISSIONS_INVALID: { exitCode: 3, summary: 'The permission spec is refused.' },
+ * });
+ * throw new BulwarkError(RBAC_ERRORS.E_PERMISSIONS_INVALID, 'The permission spec is refused: ...');
+ */
+export function defineErrorCodes<const Codes extends Readonly<Record<string, ErrorCodeInfo>>>(
+  generator: string,
+  codes: Codes,
+): { readonly [Code in keyof Codes & string]: GeneratorErrorCode<Code> } {
+  const result: Record<string, string> = {};
+  for (const [code, info] of Object.entries(codes)) {
+    if (!/^E_[A-Z][A-Z0-9_]*$/.test(code)) throw new TypeError(`Error code ${code} is not E_UPPER_SNAKE_CASE.`);
+    const other = generatorCodes.get(code);
+    if (Object.hasOwn(ERROR_CODES, code) || (other !== undefined && other.generator !== generator)) {
+      throw new TypeError(`Error code ${code} is already defined${other === undefined ? ' by the engine' : ` by ${other.generator}`}.`);
+    }
+    generatorCodes.set(code, { ...info, generator });
+    result[code] = code;
+  }
+  return Object.freeze(result) as { readonly [Code in keyof Codes & string]: GeneratorErrorCode<Code> };
+}
+
+/** Every error code with its exit code and summary: the engine's, then those of every generator loaded. */
+export function allErrorCodes(): Readonly<Record<string, ErrorCodeInfo & { readonly generator?: string }>> {
+  return { ...ERROR_CODES, ...Object.fromEntries(generatorCodes) };
+}
 
 export interface ErrorDetails {
   /** The option (dotted path) or file the error is about. */
@@ -51,7 +100,7 @@ export class BulwarkError extends Error {
   }
 
   get exitCode(): number {
-    return ERROR_CODES[this.code].exitCode;
+    return (Object.hasOwn(ERROR_CODES, this.code) ? ERROR_CODES[this.code as EngineErrorCode] : generatorCodes.get(this.code))?.exitCode ?? 1;
   }
 
   toJSON(): Record<string, unknown> {

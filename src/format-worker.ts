@@ -6,11 +6,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as prettier from 'prettier';
+import type { Options } from 'prettier';
 import { prettierOptionsFor } from './prettier-options.js';
 
 interface Request {
   readonly id: number;
-  readonly files: readonly { path: string; content: string }[];
+  readonly files: readonly { path: string; content: string; options?: Options | undefined }[];
 }
 
 const port = parentPort;
@@ -29,7 +30,7 @@ const warm = Promise.all(
 
 port.on('message', (request: Request) => {
   void warm
-    .then(() => Promise.all(request.files.map((f) => prettier.format(f.content, prettierOptionsFor(f.path)))))
+    .then(() => Promise.all(request.files.map((f) => prettier.format(f.content, prettierOptionsFor(f.path, f.options)))))
     .then(
       (formatted) => {
         port.postMessage({ id: request.id, formatted });

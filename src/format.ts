@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import type { Options } from 'prettier';
 import { BulwarkError } from './errors.js';
 import { sha256 } from './hash.js';
 import { PRETTIER_OPTIONS, prettierOptionsFor } from './prettier-options.js';
@@ -13,6 +14,8 @@ const FORMATTED_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx', '.js', '.mj
 export interface FormatInput {
   readonly path: string;
   readonly content: string;
+  /** The style to format with (the target's own configuration); bulwark's when absent. */
+  readonly options?: Options | undefined;
 }
 
 /**
@@ -27,22 +30,49 @@ export async function formatAll(
   knownClean: ReadonlySet<string> = new Set(),
   keepAsIs: readonly boolean[] = [],
 ): Promise<string[]> {
-  const needs = files.map(
-    (f, i) => keepAsIs[i] !== true && FORMATTED_EXTENSIONS.has(extension(f.path)) && !knownClean.has(formatKey(f.path, f.content)),
+  const result = files.map((f, i) =>
+    keepAsIs[i] === true || !FORMATTED_EXTENSIONS.has(extension(f.path)) || (f.options === undefined && knownClean.has(formatKey(f.path, f.content)))
+      ? f.content
+      : recent.get(recentKey(f)),
   );
-  if (!needs.includes(true)) return files.map((f) => f.content);
-  const todo = files.filter((_, i) => needs[i] === true);
+  const todo = files.filter((_, i) => result[i] === undefined);
+  if (todo.length === 0) return result as string[];
   // A worker failure of any kind falls back to formatting here, which also reports errors properly.
   const done = (await warmFormatter?.format(todo).catch(() => undefined)) ?? (await formatHere(todo));
   let next = 0;
-  return files.map((f, i) => (needs[i] === true ? (done[next++] ?? f.content) : f.content));
+  return files.map((f, i) => {
+    const known = result[i];
+    if (known !== undefined) return known;
+    const formatted = done[next++] ?? f.content;
+    remember(recentKey(f), formatted);
+    return formatted;
+  });
+}
+
+/**
+ * What prettier made of recent inputs, in this process: formatting is a pure
+ * function of the text, the path and the options, and a long-lived caller
+ * (a platform, a test suite) plans the same templates again and again.
+ * Bounded; the oldest entries go first.
+ */
+const recent = new Map<string, string>();
+const RECENT_LIMIT = 4096;
+
+function recentKey(f: FormatInput): string {
+  return `${f.path}\0${f.options === undefined ? '' : JSON.stringify(f.options)}\0${sha256(f.content)}`;
+}
+
+function remember(key: string, formatted: string): void {
+  recent.delete(key);
+  recent.set(key, formatted);
+  if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value as string);
 }
 
 async function formatHere(files: readonly FormatInput[]): Promise<string[]> {
   const prettier = await import('prettier');
   return Promise.all(
     files.map((file) =>
-      prettier.format(file.content, prettierOptionsFor(file.path)).catch((error: unknown) => {
+      prettier.format(file.content, prettierOptionsFor(file.path, file.options)).catch((error: unknown) => {
         throw new BulwarkError('E_TEMPLATE_INVALID', `${file.path} does not parse after rendering: ${(error as Error).message.split('\n')[0] ?? ''}`, {
           path: file.path,
           fix: 'The template or generator that writes this file produces invalid code; fix it there.',
@@ -91,7 +121,7 @@ export function prewarmFormatter(): void {
         const id = nextId++;
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ id, files: files.map((f) => ({ path: f.path, content: f.content })) });
+        worker.postMessage({ id, files: files.map((f) => ({ path: f.path, content: f.content, options: f.options })) });
       }),
   };
 }

@@ -1,11 +1,19 @@
 import type { z } from 'zod';
 import type { BlockComment } from './blocks.js';
 import type { TsEdit } from './edit.js';
+import type { Workspace } from './workspace.js';
+
+export type { Workspace } from './workspace.js';
 
 /** What a generator knows about where it runs; never the wall clock. */
 export interface GeneratorContext {
-  /** Absolute path of the target directory (it may not exist yet). */
+  /** Absolute path of the target directory (it may not exist yet); a name, not a way to read it. */
   readonly target: string;
+  /**
+   * The target, read-only and confined to it: the only way a generator reads
+   * what is there (`node:fs` is not allowed in generators/).
+   */
+  readonly workspace: Workspace;
 }
 
 /**

@@ -11,13 +11,15 @@ import { planGenerator, type Plan, type PlanOptions } from './plan.js';
 import { getGenerator } from './registry.js';
 
 export { apply, recover, type ApplyOptions, type ApplyResult, type ApplyStep, type FileReport } from './apply.js';
-export { BulwarkError, ERROR_CODES, type ErrorCode } from './errors.js';
+export { allErrorCodes, BulwarkError, defineErrorCodes, ERROR_CODES, type EngineErrorCode, type ErrorCode, type ErrorCodeInfo, type GeneratorErrorCode } from './errors.js';
 export { defineGenerator, type FileIntent, type GeneratorContext, type GeneratorDefinition } from './generator.js';
 export type { BlockComment } from './blocks.js';
 export type { TsEdit } from './edit.js';
 export { jsonSchemaOf } from './options.js';
 export { hasConflicts, type FileStatus, type Plan, type PlannedFile, type PlanOptions } from './plan.js';
 export { GENERATORS, getGenerator } from './registry.js';
+export { memoryWorkspace, type Workspace } from './workspace.js';
+export type { PlanWarning } from './prettier-config.js';
 
 /**
  * Renders a generator (by name, or its definition) into a plan: every file

@@ -34,6 +34,12 @@ export async function readManifest(target: string): Promise<Manifest> {
     }
     throw error;
   }
+  return parseManifest(text);
+}
+
+/** The manifest from its text (none: an empty one); E_TARGET_INVALID when it is damaged. */
+export function parseManifest(text: string | undefined): Manifest {
+  if (text === undefined) return emptyManifest();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -6,11 +6,13 @@ import { applyTsEdits } from './edit.js';
 import { BulwarkError } from './errors.js';
 import { formatAll, loadFormatIndex } from './format.js';
 import type { AnyGenerator, FileIntent, GeneratorContext } from './generator.js';
-import { MANIFEST_PATH, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
+import { MANIFEST_PATH, parseManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
 import { resolveOptions } from './options.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
 import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
+import { targetStyle, type FormatStyle, type PlanWarning } from './prettier-config.js';
 import { renderTemplate } from './render.js';
+import { diskWorkspace, type Workspace } from './workspace.js';
 
 export type FileStatus = 'created' | 'updated' | 'unchanged' | 'conflict';
 
@@ -39,6 +41,8 @@ export interface Plan {
   readonly force: boolean;
   readonly files: readonly PlannedFile[];
   readonly manifest: { readonly before: string | undefined; readonly after: string };
+  /** What the user should know that did not stop the plan (a prettier configuration ignored, ...), each with a stable code. */
+  readonly warnings: readonly PlanWarning[];
 }
 
 export interface PlanOptions {
@@ -46,6 +50,12 @@ export interface PlanOptions {
   readonly cwd: string;
   /** Overwrite files the user changed, keeping their version beside as `<file>.orig`. */
   readonly force?: boolean;
+  /**
+   * What the target holds, when it is not the disk at `cwd`: a plan against
+   * files held in memory (tests, platforms that keep the tree themselves;
+   * see `memoryWorkspace`). Applying such a plan writes to `cwd`.
+   */
+  readonly workspace?: Workspace;
 }
 
 /**
@@ -63,28 +73,38 @@ export interface PlanOptions {
 export async function planGenerator(definition: AnyGenerator, rawOptions: unknown, planOptions: PlanOptions): Promise<Plan> {
   const target = targetPath(planOptions.cwd);
   const force = planOptions.force ?? false;
-  await assertTargetUsable(target);
-  await assertEngineDirSafe(target);
-  const context: GeneratorContext = { target };
+  const onDisk = planOptions.workspace === undefined;
+  if (onDisk) {
+    await assertTargetUsable(target);
+    await assertEngineDirSafe(target);
+  }
+  const workspace = planOptions.workspace ?? diskWorkspace(target);
+  const context: GeneratorContext = { target, workspace };
   const options = resolveOptions(definition, rawOptions, context) as Record<string, unknown>;
   const intents = definition.files(options, context);
   assertIntentPaths(intents);
-  await Promise.all(intents.map((intent) => assertConfined(target, intent.path)));
+  if (onDisk) await Promise.all(intents.map((intent) => assertConfined(target, intent.path)));
 
-  const [manifest, manifestText] = await Promise.all([readManifest(target), readText(target, MANIFEST_PATH)]);
-  const existing = await Promise.all(intents.map((intent) => readText(target, intent.path)));
+  const manifestText = workspace.read(MANIFEST_PATH);
+  const manifest = parseManifest(manifestText);
+  const existing = intents.map((intent) => workspace.read(intent.path));
   const raw = await Promise.all(intents.map((intent, i) => produce(intent, existing[i])));
-  const knownClean = await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier'));
+  // The target's own prettier configuration, if it has one; in memory there is no disk to search.
+  const style: FormatStyle = onDisk
+    ? await targetStyle(target, intents.map((intent) => intent.path), new Map(intents.map((intent, i) => [intent.path, raw[i] ?? ''])))
+    : { options: undefined, warnings: [] };
+  // The index records what bulwark's own style leaves unchanged: no use for another style.
+  const knownClean = style.options === undefined ? await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier')) : new Set<string>();
   const formatted = await formatAll(
-    intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '' })),
+    intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '', options: style.options?.[i] })),
     knownClean,
-    await ownStyle(intents, existing),
+    await ownStyle(intents, existing, style),
   );
 
   const files: PlannedFile[] = [];
   const claimed = new Set(intents.map((i) => i.path));
   for (const [i, intent] of intents.entries()) {
-    files.push(...(await classify(target, definition.name, intent, formatted[i] ?? '', existing[i], manifest, force, claimed)));
+    files.push(...classify(workspace, definition.name, intent, formatted[i] ?? '', existing[i], manifest, force, claimed));
   }
 
   const next = nextManifest(manifest, definition.name, options, files);
@@ -95,6 +115,7 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
     force,
     files,
     manifest: { before: manifestText, after: serializeManifest(next) },
+    warnings: style.warnings,
   };
 }
 
@@ -104,9 +125,11 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
  * only if prettier already leaves it unchanged (as in a generated service,
  * whose lint checks formatting); otherwise only the added lines change.
  */
-async function ownStyle(intents: readonly FileIntent[], existing: readonly (string | undefined)[]): Promise<boolean[]> {
+async function ownStyle(intents: readonly FileIntent[], existing: readonly (string | undefined)[], style: FormatStyle): Promise<boolean[]> {
   const edited = intents.map((intent, i) => intent.kind === 'edit' && existing[i] !== undefined);
-  const originals = intents.flatMap((intent, i) => (edited[i] === true ? [{ path: intent.path, content: existing[i] ?? '' }] : []));
+  const originals = intents.flatMap((intent, i) =>
+    edited[i] === true ? [{ path: intent.path, content: existing[i] ?? '', options: style.options?.[i] }] : [],
+  );
   if (originals.length === 0) return edited;
   const reformatted = await formatAll(originals).catch(() => undefined);
   if (reformatted === undefined) return edited;
@@ -169,28 +192,6 @@ function assertIntentPaths(intents: readonly FileIntent[]): void {
   }
 }
 
-async function readText(target: string, relative: string): Promise<string | undefined> {
-  try {
-    return await readFile(path.join(target, relative), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new BulwarkError('E_TARGET_INVALID', `${relative} cannot be read: permission denied.`, {
-        path: relative,
-        fix: `Give your user read and write access to ${relative}.`,
-      });
-    }
-    if (code === 'EISDIR') {
-      throw new BulwarkError('E_TARGET_INVALID', `${relative} is a directory where bulwark needs a file.`, {
-        path: relative,
-        fix: `Move the directory ${relative} out of the way.`,
-      });
-    }
-    throw error;
-  }
-}
-
 const templateSources = new Map<string, Promise<string>>();
 
 async function produce(intent: FileIntent, current: string | undefined): Promise<string> {
@@ -231,8 +232,8 @@ async function produce(intent: FileIntent, current: string | undefined): Promise
   }
 }
 
-async function classify(
-  target: string,
+function classify(
+  workspace: Workspace,
   generator: string,
   intent: FileIntent,
   content: string,
@@ -240,7 +241,7 @@ async function classify(
   manifest: Manifest,
   force: boolean,
   claimed: Set<string>,
-): Promise<PlannedFile[]> {
+): PlannedFile[] {
   const hash = sha256(content);
   const filePath = intent.path;
   if (current === undefined) {
@@ -271,7 +272,7 @@ async function classify(
   if (!force) {
     return [planned({ path: filePath, status: 'conflict', sha256: hash, previousSha256, content, reason, owned: false }, current)];
   }
-  const keptAs = await freeName(target, `${filePath}.orig`, claimed);
+  const keptAs = freeName(workspace, `${filePath}.orig`, claimed);
   claimed.add(keptAs);
   return [
     planned({ path: filePath, status: 'updated', sha256: hash, previousSha256, content, reason, keptAs, owned: true }, current),
@@ -280,9 +281,9 @@ async function classify(
 }
 
 /** A name for the user's kept copy that neither the plan nor the disk uses. */
-async function freeName(target: string, wanted: string, claimed: Set<string>): Promise<string> {
+function freeName(workspace: Workspace, wanted: string, claimed: Set<string>): string {
   let candidate = wanted;
-  for (let n = 1; claimed.has(candidate) || (await readText(target, candidate)) !== undefined; n += 1) {
+  for (let n = 1; claimed.has(candidate) || workspace.exists(candidate); n += 1) {
     candidate = `${wanted}.${n}`;
   }
   return candidate;

@@ -14,9 +14,13 @@ export const PRETTIER_OPTIONS = { singleQuote: true, trailingComma: 'all', print
 // any disagreement.
 const FAST_PARSERS: Readonly<Record<string, string>> = { ts: 'babel-ts', mts: 'babel-ts', cts: 'babel-ts' };
 
-/** Options for formatting one file: bulwark's style, and the parser for its extension. */
-export function prettierOptionsFor(filePath: string): Options {
+/**
+ * Options for formatting one file: a style (bulwark's, or the target's own
+ * configuration resolved for this file, see src/prettier-config.ts) and the
+ * parser for its extension, unless the style names one.
+ */
+export function prettierOptionsFor(filePath: string, style: Options = PRETTIER_OPTIONS): Options {
   const ext = filePath.slice(filePath.lastIndexOf('.') + 1).toLowerCase();
-  const parser = FAST_PARSERS[ext];
-  return { ...PRETTIER_OPTIONS, filepath: filePath, ...(parser === undefined ? {} : { parser }) };
+  const parser = style.parser === undefined ? FAST_PARSERS[ext] : undefined;
+  return { ...style, filepath: filePath, ...(parser === undefined ? {} : { parser }) };
 }

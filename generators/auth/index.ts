@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { addConfigParts, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
@@ -216,7 +214,7 @@ export const auth = defineGenerator({
 });
 
 /** The service has the rbac module: its permission spec compiled, its role assignments. */
-const hasRbac = (context: GeneratorContext): boolean => existsSync(path.join(context.target, 'src/authz/permissions.ts'));
+const hasRbac = (context: GeneratorContext): boolean => context.workspace.exists('src/authz/permissions.ts');
 
 const ENV_EXAMPLE = (options: NormalizedAuthOptions) => `# The identity provider: its issuer exactly as in the tokens' iss, and its key set (https).
 OIDC_ISSUER=

@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { BulwarkError } from '../../src/errors.js';
+import { RBAC_ERRORS } from './errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
@@ -142,29 +141,31 @@ function withTables(context: GeneratorContext, options: Omit<RbacOptions, 'table
 }
 
 /** Resources whose records migration the service already has: applied migrations are never rewritten. */
-function migratedIn(context: GeneratorContext): string[] {
-  const root = path.join(context.target, 'drizzle');
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .filter((dir) => dir.startsWith('rbac-') && existsSync(path.join(root, dir, '0000_records.sql')))
+function migratedIn({ workspace }: GeneratorContext): string[] {
+  return workspace
+    .list('drizzle')
+    .filter((dir) => dir.startsWith('rbac-') && workspace.exists(`drizzle/${dir}/0000_records.sql`))
     .map((dir) => dir.slice('rbac-'.length).replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase()));
 }
 
-function readSpecFile(context: GeneratorContext, specPath: string): unknown {
+/** The spec file the service has, parsed; undefined when there is none. Read through the workspace, which keeps it inside the target. */
+function readSpecFile({ workspace }: GeneratorContext, specPath: string): unknown {
   assertSafeRelativePath(specPath, 'spec');
-  const file = path.join(context.target, specPath);
-  if (!existsSync(file)) return undefined;
-  const real = realpathSync(file);
-  const root = realpathSync(context.target);
-  if (!real.startsWith(root + path.sep)) {
-    throw new BulwarkError('E_PATH_UNSAFE', `The spec ${specPath} resolves outside the target.`, { path: specPath, fix: 'Keep the permission spec inside the service.' });
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = workspace.readBytes(specPath);
+  } catch (error) {
+    if (error instanceof BulwarkError && error.code === 'E_TARGET_INVALID') {
+      throw new BulwarkError(RBAC_ERRORS.E_PERMISSIONS_INVALID, `The spec ${specPath} is not a regular file.`, { path: specPath, option: 'spec', fix: 'Point spec at the YAML or JSON file itself.' }, { cause: error });
+    }
+    if (error instanceof BulwarkError && error.code === 'E_PATH_UNSAFE') {
+      throw new BulwarkError('E_PATH_UNSAFE', error.message, { ...error.details, option: 'spec', fix: 'Keep the permission spec inside the service, as a plain file.' }, { cause: error });
+    }
+    throw error;
   }
-  const info = statSync(real);
-  if (!info.isFile()) {
-    throw new BulwarkError('E_PERMISSIONS_INVALID', `The spec ${specPath} is not a regular file.`, { path: specPath, option: 'spec', fix: 'Point spec at the YAML or JSON file itself.' });
-  }
-  if (info.size > MAX_INPUT_BYTES) throw tooLarge(`permission spec ${specPath}`, 'spec');
-  return parseSpecFile(specPath, readFileSync(real));
+  if (bytes === undefined) return undefined;
+  if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(`permission spec ${specPath}`, 'spec');
+  return parseSpecFile(specPath, bytes);
 }
 
 function assertValid(spec: PermissionSpec, base: string, file: string | undefined): void {
@@ -174,7 +175,7 @@ function assertValid(spec: PermissionSpec, base: string, file: string | undefine
 
 function invalid(source: string, issues: { option: string; message: string }[]): BulwarkError {
   const summary = issues.map((i) => `${i.option}: ${i.message}`).join('; ');
-  return new BulwarkError('E_PERMISSIONS_INVALID', `The permission spec ${source} is refused: ${summary}.`, {
+  return new BulwarkError(RBAC_ERRORS.E_PERMISSIONS_INVALID, `The permission spec ${source} is refused: ${summary}.`, {
     ...(issues[0] === undefined ? {} : { option: issues[0].option }),
     path: source,
     issues,

@@ -1,5 +1,6 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { BulwarkError } from '../../src/errors.js';
+import { RBAC_ERRORS } from './errors.js';
 import { protoKeyPaths } from '../../src/options.js';
 
 /**
@@ -20,7 +21,7 @@ export function specText(specPath: string, written: unknown): string {
  */
 export function parseSpecFile(specPath: string, bytes: Uint8Array): unknown {
   const refuse = (message: string, option?: string): never => {
-    throw new BulwarkError('E_PERMISSIONS_INVALID', `${specPath} ${message}`, {
+    throw new BulwarkError(RBAC_ERRORS.E_PERMISSIONS_INVALID, `${specPath} ${message}`, {
       ...(option === undefined ? {} : { option, issues: [{ option, message }] }),
       path: specPath,
       fix: `Fix ${specPath}; "bulwark schema rbac" shows its shape under "permissions".`,

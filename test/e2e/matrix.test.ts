@@ -116,13 +116,24 @@ export function matcher(pattern: string): RegExp {
 }
 `;
 
+/**
+ * Each combination is a describe block whose steps are tests of their own,
+ * run in order on one generated repository: a failing step names itself, and
+ * the steps after it still run (those that need what failed say so).
+ */
 describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
   const argv = (dir: string) => ['new', dir, '--json'];
-  const title =
-    depth === 'full'
-      ? 'generates headlessly, then passes its own typecheck, lint (which fails on seeded violations), build and tests on PGlite and on PostgreSQL with Redis; a re-run writes nothing'
-      : 'generates headlessly, then passes its own typecheck, lint and tests on PostgreSQL with Redis';
-  it(title, { timeout: 1_200_000 }, async () => {
+  const full = depth === 'full';
+  let generatedDir: string | undefined;
+  let built = false;
+  /** The repository the first step generated; a step after a failed generation fails saying so. */
+  const repo = (): string => {
+    if (generatedDir === undefined) throw new Error('the repository was not generated: see the first step of this combination');
+    return generatedDir;
+  };
+  const onPostgres = { ...CLEAN_ENV, DATABASE_URL: POSTGRES_URL, REDIS_URL };
+
+  it('generates headlessly, app then each module (full combinations: a re-run writes nothing)', { timeout: 300_000 }, async () => {
     const dir = path.join(await tempDir('bulwark-e2e-'), 'demo-service');
     const generated = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
     expectSuccess(generated, 'bulwark new');
@@ -137,7 +148,7 @@ describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
     const inProcess = await plan('app', {}, { cwd: dir });
     expect(inProcess.files.filter((f) => f.status !== 'unchanged').map((f) => f.path)).toEqual([]);
 
-    if (depth === 'full') {
+    if (full) {
       const before = await snapshot(dir);
       const again = await exec(process.execPath, [BIN, ...argv(dir)], PACKAGE_ROOT);
       expectSuccess(again, 'second bulwark new');
@@ -150,7 +161,7 @@ describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
       const args = ['generate', module, '--cwd', dir, '--json', ...(MODULE_ARGS[module] ?? [])];
       const added = await exec(process.execPath, [BIN, ...args], PACKAGE_ROOT);
       expectSuccess(added, `bulwark generate ${module}`);
-      if (depth !== 'full') continue;
+      if (!full) continue;
       const rerun = await exec(process.execPath, [BIN, ...args], PACKAGE_ROOT);
       expectSuccess(rerun, `second bulwark generate ${module}`);
       expect((JSON.parse(rerun.stdout) as typeof report).files.filter((f) => f.status !== 'unchanged')).toEqual([]);
@@ -159,50 +170,84 @@ describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
     // Dependencies come from bulwark's own pinned devDependencies: the
     // versions written into the generated package.json are the ones tested.
     await symlink(path.join(PACKAGE_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    for (const script of depth === 'full' ? ['typecheck', 'lint', 'test', 'build'] : ['typecheck', 'lint']) {
-      expectSuccess(await exec('npm', ['run', script], dir, { env: CLEAN_ENV }), `npm run ${script} (embedded PGlite)`);
-    }
-    if (depth !== 'full') {
-      const onPostgres = await exec('npm', ['test'], dir, { env: { ...CLEAN_ENV, DATABASE_URL: POSTGRES_URL, REDIS_URL } });
-      expectSuccess(onPostgres, `npm test on PostgreSQL (${POSTGRES_URL}) and Redis (${REDIS_URL})`);
-      return;
-    }
-    // The generated lint is not only passing but armed: one seeded violation of each security rule fails it.
-    const seeded = path.join(dir, 'src', 'seeded-violations.ts');
-    await writeFile(seeded, SEEDED_VIOLATIONS);
-    const lint = await exec('npx', ['eslint', '--format', 'json', 'src/seeded-violations.ts'], dir, { env: CLEAN_ENV });
-    await rm(seeded);
-    expect(lint.code, lint.stderr).toBe(1);
-    const fired = new Set((JSON.parse(lint.stdout) as { messages: { ruleId: string | null }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId)));
-    expect([...SEEDED_RULES].filter((rule) => !fired.has(rule))).toEqual([]);
+    generatedDir = dir;
+  });
 
-    // The same suite on PostgreSQL, and rate limits counted in Redis: the generated tests create
-    // and drop a database of their own per run, and use their own Redis key prefix.
-    const onPostgres = await exec('npm', ['test'], dir, { env: { ...CLEAN_ENV, DATABASE_URL: POSTGRES_URL, REDIS_URL } });
-    expectSuccess(onPostgres, `npm test on PostgreSQL (${POSTGRES_URL}) and Redis (${REDIS_URL})`);
+  it('type checks (npm run typecheck)', { timeout: 300_000 }, async () => {
+    expectSuccess(await exec('npm', ['run', 'typecheck'], repo(), { env: CLEAN_ENV }), 'npm run typecheck');
+  });
 
+  it('lints (npm run lint: ESLint and prettier --check)', { timeout: 300_000 }, async () => {
+    expectSuccess(await exec('npm', ['run', 'lint'], repo(), { env: CLEAN_ENV }), 'npm run lint');
+  });
+
+  if (full) {
+    it('passes its tests on embedded PGlite (npm test)', { timeout: 900_000 }, async () => {
+      expectSuccess(await exec('npm', ['test'], repo(), { env: CLEAN_ENV }), 'npm test (embedded PGlite)');
+    });
+
+    it('builds (npm run build)', { timeout: 300_000 }, async () => {
+      expectSuccess(await exec('npm', ['run', 'build'], repo(), { env: CLEAN_ENV }), 'npm run build');
+      built = true;
+    });
+
+    it('lint is armed: one seeded violation of each security rule fails it', { timeout: 300_000 }, async () => {
+      // The generated lint is not only passing but armed.
+      const dir = repo();
+      const seeded = path.join(dir, 'src', 'seeded-violations.ts');
+      await writeFile(seeded, SEEDED_VIOLATIONS);
+      const lint = await exec('npx', ['eslint', '--format', 'json', 'src/seeded-violations.ts'], dir, { env: CLEAN_ENV }).finally(() => rm(seeded));
+      expect(lint.code, lint.stderr).toBe(1);
+      const fired = new Set((JSON.parse(lint.stdout) as { messages: { ruleId: string | null }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId)));
+      expect([...SEEDED_RULES].filter((rule) => !fired.has(rule))).toEqual([]);
+    });
+  }
+
+  // The same suite on PostgreSQL, and rate limits counted in Redis: the generated tests create
+  // and drop a database of their own per run, and use their own Redis key prefix.
+  it('passes its tests on PostgreSQL with Redis (npm test, DATABASE_URL and REDIS_URL set)', { timeout: 900_000 }, async () => {
+    expectSuccess(await exec('npm', ['test'], repo(), { env: onPostgres }), `npm test on PostgreSQL (${POSTGRES_URL}) and Redis (${REDIS_URL})`);
+  });
+
+  if (full && (modules as readonly string[]).includes('auth')) {
     // Where Debian's chromium is installed (CI), the generated browser sign-in test must run, not skip.
-    if ((modules as readonly string[]).includes('auth') && existsSync(CHROMIUM)) {
-      const browser = await exec('npx', ['vitest', 'run', '--reporter=verbose', 'test/auth/browser.e2e.test.ts'], dir, { env: CLEAN_ENV });
+    it.runIf(existsSync(CHROMIUM))('runs the headless Chromium sign-in test', { timeout: 300_000 }, async () => {
+      const browser = await exec('npx', ['vitest', 'run', '--reporter=verbose', 'test/auth/browser.e2e.test.ts'], repo(), { env: CLEAN_ENV });
       expectSuccess(browser, 'the headless Chromium sign-in test');
       expect(browser.stdout).toContain('reaches a route that needs a session');
       expect(browser.stdout).not.toContain('skipped: no Chromium');
-    }
+    });
+  }
 
-    const badConfig = await exec(process.execPath, ['dist/server.js'], dir, { env: { ...CLEAN_ENV, PORT: 'not-a-port' } });
-    expect(badConfig.code).toBe(1);
-    expect(badConfig.stderr).toContain('PORT');
-    expect(badConfig.stderr).not.toContain('not-a-port');
+  if (full) {
+    const needsBuild = (): string => {
+      const dir = repo();
+      if (!built) throw new Error('the repository was not built: see the build step of this combination');
+      return dir;
+    };
+
+    it('the built server refuses a bad config at start, without echoing the value', { timeout: 60_000 }, async () => {
+      const badConfig = await exec(process.execPath, ['dist/server.js'], needsBuild(), { env: { ...CLEAN_ENV, PORT: 'not-a-port' } });
+      expect(badConfig.code).toBe(1);
+      expect(badConfig.stderr).toContain('PORT');
+      expect(badConfig.stderr).not.toContain('not-a-port');
+    });
 
     if ((modules as readonly string[]).includes('webhooks')) {
-      // PGlite: one process owns the files, so the server queues the event and stops, then the worker runs.
-      await workerProcessesSignedEvent(dir, { PGLITE_DATA_DIR: path.join(dir, '.e2e-pglite') }, 'one after the other');
-      // PostgreSQL: the server and `npm run worker` run side by side.
-      await withDatabase(async (url) => {
-        await workerProcessesSignedEvent(dir, { DATABASE_URL: url }, 'side by side');
+      it('on PGlite, the server queues a signed event and stops, then npm run worker applies it', { timeout: 300_000 }, async () => {
+        // One process owns PGlite's files: one after the other.
+        const dir = needsBuild();
+        await workerProcessesSignedEvent(dir, { PGLITE_DATA_DIR: path.join(dir, '.e2e-pglite') }, 'one after the other');
+      });
+
+      it('on PostgreSQL, the server and npm run worker run side by side', { timeout: 300_000 }, async () => {
+        const dir = needsBuild();
+        await withDatabase(async (url) => {
+          await workerProcessesSignedEvent(dir, { DATABASE_URL: url }, 'side by side');
+        });
       });
     }
-  });
+  }
 });
 
 interface Running {

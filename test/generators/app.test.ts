@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OWN_PACKAGE } from '../../src/package-root.js';
-import { plan } from '../../src/index.js';
+import { memoryWorkspace, plan } from '../../src/index.js';
 import { tempDir } from '../helpers/fs.js';
 
 interface PackageJson {
@@ -13,7 +13,8 @@ interface PackageJson {
 
 async function planApp(options: Record<string, unknown>, dirName = 'billing-api') {
   const target = path.join(await tempDir(), dirName);
-  const p = await plan('app', options, { cwd: target });
+  // In memory: the target's folder is only a name here; nothing is read from or written to the disk.
+  const p = await plan('app', options, { cwd: target, workspace: memoryWorkspace({}) });
   const file = (name: string): string => {
     const found = p.files.find((f) => f.path === name);
     if (found === undefined) throw new Error(`${name} not planned`);

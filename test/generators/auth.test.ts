@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/index.js';
-import { generatedService } from '../helpers/generators.js';
+import { memoryService, type MemoryService } from '../helpers/generators.js';
 
-const service = generatedService;
+const service = memoryService;
 
 describe('auth generator (in memory)', () => {
   it('writes bearer verification with the chosen algorithms and claims, and installs it in buildApp', async () => {
     const options = { algorithms: ['ES256'], tenantClaim: 'https://example.test/tenant', maxTokenLifetimeSeconds: 300 };
-    const p = await plan('auth', options, { cwd: await service() });
+    const p = await plan('auth', options, await service());
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     expect(content('src/auth/config.ts')).toContain("algorithms: ['ES256']");
     expect(content('src/auth/config.ts')).toContain("tenantClaim: 'https://example.test/tenant'");
@@ -26,8 +25,8 @@ describe('auth generator (in memory)', () => {
 
   it('writes passkeys only when the option is on', async () => {
     const passkeyFiles = ['drizzle/auth-passkeys/0000_passkeys.sql', 'drizzle/auth-passkeys/meta/_journal.json', 'src/auth/passkey-routes.ts', 'src/auth/passkeys.ts', 'test/auth/passkeys.security.test.ts', 'test/auth/software-authenticator.ts'];
-    const off = await plan('auth', {}, { cwd: await service() });
-    const on = await plan('auth', { passkeys: true }, { cwd: await service() });
+    const off = await plan('auth', {}, await service());
+    const on = await plan('auth', { passkeys: true }, await service());
     const paths = (p: typeof off) => p.files.map((f) => f.path);
     const content = (p: typeof off, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     expect(paths(off).filter((path) => passkeyFiles.includes(path))).toEqual([]);
@@ -48,8 +47,8 @@ describe('auth generator (in memory)', () => {
   });
 
   it('writes impersonation only when asked for, with the response marker', async () => {
-    const off = await plan('auth', {}, { cwd: await service() });
-    const on = await plan('auth', { impersonation: true }, { cwd: await service() });
+    const off = await plan('auth', {}, await service());
+    const on = await plan('auth', { impersonation: true }, await service());
     const has = (p: typeof off, name: string) => p.files.some((f) => f.path === name);
     const content = (p: typeof off, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     for (const [p, present] of [[off, false], [on, true]] as const) {
@@ -59,7 +58,7 @@ describe('auth generator (in memory)', () => {
   });
 
   it('writes organisation access, with its migration listed after sign-in', async () => {
-    const p = await plan('auth', {}, { cwd: await service() });
+    const p = await plan('auth', {}, await service());
     const paths = p.files.map((f) => f.path);
     for (const path of ['src/auth/organisations.ts', 'drizzle/auth/0002_organisations.sql', 'test/auth/organisations.security.test.ts']) {
       expect(paths).toContain(path);
@@ -81,17 +80,17 @@ describe('auth generator (in memory)', () => {
   });
 
   const content = (p: Awaited<ReturnType<typeof plan>>, name: string) => p.files.find((f) => f.path === name)?.content ?? '';
-  const refusal = (options: Record<string, unknown>, cwd: string) => plan('auth', options, { cwd }).catch((e: unknown) => e);
+  const refusal = (options: Record<string, unknown>, svc: MemoryService) => plan('auth', options, svc).catch((e: unknown) => e);
 
   it('takes roles from the provider’s claims and MFA roles from its own option without rbac; refuses assignments there', async () => {
-    const cwd = await service();
-    const alone = await plan('auth', { mfaRoles: ['owner'] }, { cwd });
+    const svc = await service();
+    const alone = await plan('auth', { mfaRoles: ['owner'] }, svc);
     expect(content(alone, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
     expect(content(alone, 'src/auth/role-source.ts')).toContain("MFA_ROLES: readonly string[] = ['owner']");
     expect(content(alone, 'src/auth/role-source.ts')).not.toContain('../authz/');
     expect(content(alone, 'test/auth/roles.security.test.ts')).not.toContain('roles from role assignments');
     // Assignments nobody keeps.
-    const nobody = await refusal({ roleSource: 'assignments' }, cwd);
+    const nobody = await refusal({ roleSource: 'assignments' }, svc);
     expect(nobody).toBeInstanceOf(BulwarkError);
     expect((nobody as BulwarkError).code).toBe('E_SPEC_INVALID');
     expect((nobody as BulwarkError).details.option).toBe('roleSource');
@@ -99,20 +98,20 @@ describe('auth generator (in memory)', () => {
 
   it('takes roles from rbac’s assignments by default next to rbac, and the spec’s sensitive roles as the one MFA list', async () => {
     const withRbac = await service();
-    await apply(await plan('rbac', {}, { cwd: withRbac }));
-    const assignments = await plan('auth', {}, { cwd: withRbac });
+    withRbac.apply(await plan('rbac', {}, withRbac));
+    const assignments = await plan('auth', {}, withRbac);
     expect(content(assignments, 'src/auth/role-source.ts')).toContain("{ source: 'assignments' }");
     expect(content(assignments, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
     expect(content(assignments, 'src/auth/sign-in-config.ts')).not.toContain('mfaRoles');
     expect(content(assignments, 'test/auth/roles.security.test.ts')).toContain('roles from role assignments');
-    const claims = await plan('auth', { roleSource: 'claims', mfaRoles: [] }, { cwd: withRbac });
+    const claims = await plan('auth', { roleSource: 'claims', mfaRoles: [] }, withRbac);
     expect(content(claims, 'src/auth/role-source.ts')).toContain("{ source: 'claims' }");
     expect(content(claims, 'src/auth/role-source.ts')).toContain('MFA_ROLES: readonly string[] = SENSITIVE_ROLES');
     // A second list of sensitive roles is refused (an empty one, what the prompt offers, is none).
     const twoLists = await refusal({ mfaRoles: ['admin'] }, withRbac);
     expect(twoLists).toBeInstanceOf(BulwarkError);
     expect((twoLists as BulwarkError).details.option).toBe('mfaRoles');
-  }, 60_000);
+  });
 
   it.each([
     ['a symmetric algorithm', { algorithms: ['HS256'] }, 'algorithms.0'],
@@ -120,7 +119,7 @@ describe('auth generator (in memory)', () => {
     ['a token lifetime over an hour', { maxTokenLifetimeSeconds: 86400 }, 'maxTokenLifetimeSeconds'],
     ['a claim name with spaces', { tenantClaim: 'tenant id' }, 'tenantClaim'],
   ])('refuses %s with E_SPEC_INVALID', async (_what, options, option) => {
-    const error = await plan('auth', options, { cwd: await service() }).catch((e: unknown) => e);
+    const error = await plan('auth', options, await service()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BulwarkError);
     expect((error as BulwarkError).details.option).toBe(option);
   });

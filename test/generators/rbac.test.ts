@@ -1,15 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compile, permissionsHtml, permissionsJson, permissionsMarkdown } from '../../generators/rbac/compile.js';
 import { permissionSpec, starterSpec, type PermissionSpecInput } from '../../generators/rbac/spec.js';
-import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/index.js';
-import { generatedService } from '../helpers/generators.js';
+import { memoryService } from '../helpers/generators.js';
 
-const service = generatedService;
+const service = memoryService;
 
 const INVOICES: PermissionSpecInput = {
   version: 1,
@@ -39,14 +36,14 @@ const INVOICES: PermissionSpecInput = {
 };
 
 async function refusal(permissions: unknown): Promise<BulwarkError> {
-  const error = await plan('rbac', { permissions }, { cwd: await service() }).catch((e: unknown) => e);
+  const error = await plan('rbac', { permissions }, await service()).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(BulwarkError);
   return error as BulwarkError;
 }
 
 describe('rbac generator (in memory)', () => {
   it('writes a least-privilege starter spec with a read-only auditor, and compiles it', async () => {
-    const p = await plan('rbac', { resources: ['invoice'] }, { cwd: await service() });
+    const p = await plan('rbac', { resources: ['invoice'] }, await service());
     const spec = permissionSpec.parse(parse(p.files.find((f) => f.path === 'permissions.yaml')?.content ?? ''));
     expect(Object.keys(spec.roles).sort()).toStrictEqual(['admin', 'auditor', 'member']);
     expect(spec.roles['auditor']?.grants).toStrictEqual([{ resource: 'invoice', actions: ['read'], when: [] }]);
@@ -64,7 +61,7 @@ describe('rbac generator (in memory)', () => {
   });
 
   it('compiles roles, inheritance, conditions and environments into readable rules and Cedar', async () => {
-    const p = await plan('rbac', { permissions: INVOICES }, { cwd: await service() });
+    const p = await plan('rbac', { permissions: INVOICES }, await service());
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     const permissions = content('src/authz/permissions.ts');
     expect(permissions).toContain('export type ResourceType = keyof typeof RESOURCES;');
@@ -101,15 +98,15 @@ describe('rbac generator (in memory)', () => {
   });
 
   it('reads an edited spec file and regenerates only what it changes; the same spec changes nothing', async () => {
-    const target = await service();
-    await apply(await plan('rbac', {}, { cwd: target }));
-    const again = await plan('rbac', {}, { cwd: target });
+    const svc = await service();
+    svc.apply(await plan('rbac', {}, svc));
+    const again = await plan('rbac', {}, svc);
     expect(again.files.filter((f) => f.status !== 'unchanged').map((f) => f.path)).toStrictEqual([]);
 
-    const specFile = path.join(target, 'permissions.yaml');
-    const edited = (await readFile(specFile, 'utf8')).replace('        actions:\n          - read\n', '        actions:\n          - read\n          - create\n');
-    await writeFile(specFile, edited);
-    const next = await plan('rbac', {}, { cwd: target });
+    const edited = (svc.read('permissions.yaml') ?? '').replace('        actions:\n          - read\n', '        actions:\n          - read\n          - create\n');
+    expect(edited).not.toBe(svc.read('permissions.yaml'));
+    svc.write('permissions.yaml', edited);
+    const next = await plan('rbac', {}, svc);
     const changed = next.files.filter((f) => f.status !== 'unchanged').map((f) => f.path).sort();
     expect(changed).toStrictEqual([
       'PERMISSIONS.html',
@@ -124,20 +121,19 @@ describe('rbac generator (in memory)', () => {
   });
 
   it('writes a records migration once per tenant-owned resource, and never rewrites an applied one', async () => {
-    const target = await service();
-    await apply(await plan('rbac', {}, { cwd: target }));
-    const migration = path.join(target, 'drizzle/rbac-document/0000_records.sql');
-    const before = await readFile(migration, 'utf8');
+    const svc = await service();
+    svc.apply(await plan('rbac', {}, svc));
+    const before = svc.read('drizzle/rbac-document/0000_records.sql') ?? '';
     expect(before).toContain('FORCE ROW LEVEL SECURITY');
     expect(before).toContain('GRANT UPDATE ("title", "internal_note") ON TABLE "document_records" TO app_user;');
 
-    const specFile = path.join(target, 'permissions.yaml');
-    const edited = (await readFile(specFile, 'utf8')).replace('      title: string\n', '      title: string\n      pages: number\n');
-    await writeFile(specFile, edited);
-    const next = await plan('rbac', {}, { cwd: target });
+    const edited = (svc.read('permissions.yaml') ?? '').replace('      title: string\n', '      title: string\n      pages: number\n');
+    expect(edited).not.toBe(svc.read('permissions.yaml'));
+    svc.write('permissions.yaml', edited);
+    const next = await plan('rbac', {}, svc);
     expect(next.files.some((f) => f.path === 'drizzle/rbac-document/0000_records.sql')).toBe(false);
     // The signed scope comes in a migration of its own, the same whatever the attributes: applied, it is never rewritten either.
-    const scopes = await readFile(path.join(target, 'drizzle/rbac-document/0001_scopes.sql'), 'utf8');
+    const scopes = svc.read('drizzle/rbac-document/0001_scopes.sql') ?? '';
     expect(scopes).toContain("SELECT app_private.tenant_table('public.document_records');");
     expect(next.files.find((f) => f.path === 'drizzle/rbac-document/0001_scopes.sql')?.status).toBe('unchanged');
     expect(next.files.find((f) => f.path === 'src/authz/record-tables.ts')?.content).toContain("pages: bigint('pages', { mode: 'number' }).notNull()");

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../src/apply.js';
 import { BulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/index.js';
-import { generatedService } from '../helpers/generators.js';
+import { memoryService } from '../helpers/generators.js';
 
-const service = generatedService;
+const service = memoryService;
 
 describe('webhooks generator (in memory)', () => {
   it('writes a route per source with its path and secret variable, and wires it into the service', async () => {
@@ -12,7 +11,7 @@ describe('webhooks generator (in memory)', () => {
       { name: 'stripe', preset: 'stripe' },
       { name: 'partner-api', preset: 'standard-webhooks', path: '/hooks/partner' },
     ];
-    const p = await plan('webhooks', { sources, toleranceSeconds: 120 }, { cwd: await service() });
+    const p = await plan('webhooks', { sources, toleranceSeconds: 120 }, await service());
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     expect(content('src/webhooks/sources.ts')).toContain("path: '/webhooks/stripe'");
     expect(content('src/webhooks/sources.ts')).toContain("secretEnv: 'WEBHOOK_SECRET_PARTNER_API'");
@@ -32,7 +31,7 @@ describe('webhooks generator (in memory)', () => {
   });
 
   it('stores customer endpoints with sealed secrets and a delivery log, in a migration of its own', async () => {
-    const p = await plan('webhooks', {}, { cwd: await service() });
+    const p = await plan('webhooks', {}, await service());
     const content = (name: string) => p.files.find((f) => f.path === name)?.content ?? '';
     const migration = content('drizzle/webhooks/0001_endpoints.sql');
     for (const table of ['webhook_endpoints', 'webhook_deliveries']) {
@@ -68,16 +67,16 @@ describe('webhooks generator (in memory)', () => {
     ['two sources with one name', { sources: [{ name: 'a', preset: 'stripe' }, { name: 'a', preset: 'github' }] }, 'sources.1.name'],
     ['a path that leaves the webhook routes', { sources: [{ name: 'a', preset: 'stripe', path: '../admin' }] }, 'sources.0.path'],
   ])('refuses %s with E_SPEC_INVALID naming the option', async (_what, options, option) => {
-    const error = await plan('webhooks', options, { cwd: await service() }).catch((e: unknown) => e);
+    const error = await plan('webhooks', options, await service()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BulwarkError);
     expect((error as BulwarkError).code).toBe('E_SPEC_INVALID');
     expect((error as BulwarkError).details.option).toBe(option);
   });
 
   it('changes nothing when run again with the same options', async () => {
-    const target = await service();
-    await apply(await plan('webhooks', {}, { cwd: target }));
-    const again = await plan('webhooks', {}, { cwd: target });
+    const svc = await service();
+    svc.apply(await plan('webhooks', {}, svc));
+    const again = await plan('webhooks', {}, svc);
     expect(again.files.filter((f) => f.status !== 'unchanged').map((f) => f.path)).toStrictEqual([]);
   });
 });

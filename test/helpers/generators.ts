@@ -1,8 +1,10 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { apply } from '../../src/apply.js';
 import { plan } from '../../src/index.js';
-import { tempDir } from './fs.js';
+import { MANIFEST_PATH } from '../../src/manifest.js';
+import { hasConflicts, type Plan, type PlanOptions } from '../../src/plan.js';
+import { memoryWorkspace, type Workspace } from '../../src/workspace.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
 
 /**
@@ -26,9 +28,54 @@ export const fixtureGenerator = defineGenerator({
     ),
 });
 
-/** A service `bulwark new` wrote, on disk in a fresh temporary folder, for module generators to join. */
-export async function generatedService(): Promise<string> {
-  const target = path.join(await tempDir(), 'svc');
-  await apply(await plan('app', {}, { cwd: target }));
-  return target;
+/**
+ * A service `bulwark new` would write, held in memory: plan a module against
+ * it with `plan(name, options, svc)`, "apply" a plan to it, read and edit its
+ * files. No disk: the engine reads it through the same workspace generators
+ * use (PlanOptions.workspace). The service is planned once per test file and
+ * copied for each test.
+ */
+export class MemoryService implements PlanOptions {
+  readonly cwd: string;
+  private readonly files: Map<string, string>;
+
+  constructor(cwd: string, files: ReadonlyMap<string, string>) {
+    this.cwd = cwd;
+    this.files = new Map(files);
+  }
+
+  get workspace(): Workspace {
+    return memoryWorkspace(this.files);
+  }
+
+  read(file: string): string | undefined {
+    return this.files.get(file);
+  }
+
+  write(file: string, content: string): void {
+    this.files.set(file, content);
+  }
+
+  /** Every file, with its content. */
+  entries(): [string, string][] {
+    return [...this.files];
+  }
+
+  /** What `apply` would leave: every planned file but conflicts, and the manifest. */
+  apply(p: Plan): void {
+    if (hasConflicts(p)) throw new Error(`conflicts: ${p.files.filter((f) => f.status === 'conflict').map((f) => f.path).join(', ')}`);
+    for (const f of p.files) if (f.status !== 'unchanged') this.files.set(f.path, f.content);
+    this.files.set(MANIFEST_PATH, p.manifest.after);
+  }
+}
+
+const MEMORY_TARGET = path.join(os.tmpdir(), 'bulwark-in-memory', 'svc');
+let seed: Promise<Map<string, string>> | undefined;
+
+/** A fresh in-memory copy of the service `bulwark new svc` writes (planned once per test file). */
+export async function memoryService(): Promise<MemoryService> {
+  seed ??= plan('app', {}, { cwd: MEMORY_TARGET, workspace: memoryWorkspace({}) }).then((p) => {
+    return new Map(p.files.map((f) => [f.path, f.content] as const).concat([[MANIFEST_PATH, p.manifest.after]]));
+  });
+  return new MemoryService(MEMORY_TARGET, await seed);
 }

@@ -6,6 +6,7 @@ import {
   registerTables,
   tablesEntry,
 } from "../../generators/drizzle-tables.js";
+import { targetContext } from "../../src/workspace.js";
 
 const target = mkdtempSync(path.join(tmpdir(), "bulwark-tables-"));
 afterAll(() => {
@@ -40,7 +41,7 @@ function service(tables: Record<string, unknown>): void {
 describe("tablesEntry", () => {
   it("appends an entry whose snapshot is the latest plus the module tables it lacks, and whose SQL runs nothing", () => {
     service({ "public.tenants": { name: "tenants" } });
-    const entry = tablesEntry({ target }, "rbac", ["drizzle/rbac"], {
+    const entry = tablesEntry(targetContext(target), "rbac", ["drizzle/rbac"], {
       "public.tenants": { name: "changed" },
       "public.role_assignments": { name: "role_assignments" },
     });
@@ -70,11 +71,11 @@ describe("tablesEntry", () => {
     ).toStrictEqual(["SELECT 1;"]);
     // Same target, same bytes.
     expect(
-      tablesEntry({ target }, "rbac", ["drizzle/rbac"], {
+      tablesEntry(targetContext(target), "rbac", ["drizzle/rbac"], {
         "public.role_assignments": { name: "role_assignments" },
       })?.snapshot,
     ).toBe(
-      tablesEntry({ target }, "rbac", ["drizzle/rbac"], {
+      tablesEntry(targetContext(target), "rbac", ["drizzle/rbac"], {
         "public.role_assignments": { name: "role_assignments" },
       })?.snapshot,
     );
@@ -92,17 +93,17 @@ describe("tablesEntry", () => {
   it("adds nothing when the latest snapshot has every table, or the service has no snapshot for its latest migration", () => {
     service({ "public.role_assignments": {} });
     expect(
-      tablesEntry({ target }, "rbac", ["drizzle/rbac"], {
+      tablesEntry(targetContext(target), "rbac", ["drizzle/rbac"], {
         "public.role_assignments": {},
       }),
     ).toBeUndefined();
     rmSync(path.join(target, "drizzle", "meta", "0000_snapshot.json"));
     expect(
-      tablesEntry({ target }, "rbac", ["drizzle/rbac"], { "public.other": {} }),
+      tablesEntry(targetContext(target), "rbac", ["drizzle/rbac"], { "public.other": {} }),
     ).toBeUndefined();
     expect(
       tablesEntry(
-        { target: path.join(target, "nowhere") },
+        targetContext(path.join(target, "nowhere")),
         "rbac",
         ["drizzle/rbac"],
         { "public.other": {} },

@@ -19,4 +19,14 @@ describe('formatAll', () => {
     expect(await formatAll([{ path: 'src/a.js', content: unformatted }], known)).toEqual(["const a = { b: 'c' };\n"]);
     expect(await formatAll([{ path: 'src/a.ts', content: `${unformatted};` }], known)).toEqual(["const a = { b: 'c' };\n"]);
   });
+
+  it("formats with a file's own options when given, and never answers from another style's result", async () => {
+    const text = 'const a = {b:"c"}';
+    expect(await formatAll([{ path: 'src/a.ts', content: text }])).toEqual(["const a = { b: 'c' };\n"]);
+    // Same path, same bytes, another style: formatted again, not taken from what bulwark's style made of them.
+    expect(await formatAll([{ path: 'src/a.ts', content: text, options: { semi: false, singleQuote: false } }])).toEqual(['const a = { b: "c" }\n']);
+    expect(await formatAll([{ path: 'src/a.ts', content: text, options: { semi: false, singleQuote: true } }])).toEqual(["const a = { b: 'c' }\n"]);
+    // The format index records bulwark's style only: with another style it is not used.
+    expect(await formatAll([{ path: 'src/a.ts', content: text, options: { semi: false } }], new Set([formatKey('src/a.ts', text)]))).toEqual(['const a = { b: "c" }\n']);
+  });
 });

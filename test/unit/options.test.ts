@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaOf, parseSetPairs, parseSpecText, resolveOptions } from '../../src/options.js';
+import { targetContext } from '../../src/workspace.js';
 import { fixtureGenerator } from '../helpers/generators.js';
 
-const context = { target: '/tmp/nowhere' };
+const context = targetContext('/tmp/nowhere');
 
 describe('parseSetPairs', () => {
   it('parses JSON values and keeps everything else a string', () => {

@@ -12,6 +12,7 @@ import { permissionSpec, semanticIssues, starterSpec, type PermissionSpecInput }
 import type { BulwarkError } from '../../src/errors.js';
 import { MAX_INPUT_BYTES, resolveOptions } from '../../src/options.js';
 import { tempDir } from '../helpers/fs.js';
+import { targetContext } from '../../src/workspace.js';
 
 /** The kinds of every node of a TypeScript file, in order, and its parse errors. */
 function syntaxShape(code: string): { kinds: string[]; errors: number } {
@@ -209,7 +210,7 @@ describe('names in the permission spec: each works or is refused, naming the ent
 
   it('refuses __proto__ anywhere in options (--spec, the API) instead of dropping it', () => {
     const raw = JSON.parse('{"permissions":{"version":1,"resources":{"invoice":{"attributes":{"a":"string"},"actions":["read"]}},"roles":{"__proto__":{}}}}') as unknown;
-    const error = thrown(() => resolveOptions(rbac, raw, { target: '/nonexistent' }));
+    const error = thrown(() => resolveOptions(rbac, raw, targetContext('/nonexistent')));
     expect(error).toMatchObject({ code: 'E_SPEC_INVALID', details: { option: 'permissions.roles.__proto__' } });
   });
 
@@ -224,9 +225,9 @@ describe('names in the permission spec: each works or is refused, naming the ent
     const target = await tempDir();
     await writeFile(path.join(target, 'permissions.yaml'), `# ${'x'.repeat(MAX_INPUT_BYTES)}\n`);
     const parsed = rbacOptions.parse({});
-    expect(thrown(() => rbac.normalize(parsed, { target }))).toMatchObject({ code: 'E_SPEC_TOO_LARGE', details: { option: 'spec' } });
+    expect(thrown(() => rbac.normalize(parsed, targetContext(target)))).toMatchObject({ code: 'E_SPEC_TOO_LARGE', details: { option: 'spec' } });
     await mkdir(path.join(target, 'dir.yaml'));
-    expect(thrown(() => rbac.normalize({ ...parsed, spec: 'dir.yaml' }, { target }))).toMatchObject({ code: 'E_PERMISSIONS_INVALID' });
+    expect(thrown(() => rbac.normalize({ ...parsed, spec: 'dir.yaml' }, targetContext(target)))).toMatchObject({ code: 'E_PERMISSIONS_INVALID' });
   });
 
   it('names that are keywords of TypeScript and SQL work: permissions.ts and record-tables.ts parse, Cedar validates', () => {
