@@ -1,0 +1,9 @@
+/** What `run` throws; fails the test when it returns instead. */
+export function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
