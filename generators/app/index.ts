@@ -204,7 +204,7 @@ function packageJson(name: string): Record<string, unknown> {
     type: 'module',
     engines: { node: '>=22.12' },
     scripts: {
-      dev: 'tsx watch src/server.ts',
+      dev: 'tsx watch --liftoff-only --max-semi-space-size=8 src/server.ts',
       build: 'tsc -p tsconfig.build.json',
       start: 'node dist/server.js',
       typecheck: 'tsc --noEmit',

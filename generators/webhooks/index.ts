@@ -99,7 +99,7 @@ export const webhooks = defineGenerator({
     addToPackageJson({
       dependencies: DEPENDENCIES,
       devDependencies: DEV_DEPENDENCIES,
-      scripts: { worker: 'node dist/worker.js', 'worker:dev': 'tsx watch src/worker.ts' },
+      scripts: { worker: 'node dist/worker.js', 'worker:dev': 'tsx watch --liftoff-only --max-semi-space-size=8 src/worker.ts' },
     }),
     addToBuildApp(
       [
