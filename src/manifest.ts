@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import { BulwarkError } from './errors.js';
 export { sha256 } from './hash.js';
@@ -22,19 +20,6 @@ export type Manifest = z.infer<typeof manifestSchema>;
 
 export function emptyManifest(): Manifest {
   return { manifestVersion: 1, generators: {}, files: {} };
-}
-
-export async function readManifest(target: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path.join(target, MANIFEST_PATH), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      return emptyManifest();
-    }
-    throw error;
-  }
-  return parseManifest(text);
 }
 
 /** The manifest from its text (none: an empty one); E_TARGET_INVALID when it is damaged. */
