@@ -17,7 +17,7 @@
 // on the same database engine. On PostgreSQL the generated service logs in as
 // a role that can only become app_user and app_service (docs/app.md).
 // Usage: npm run build && node bench/http.mjs [--seconds 5] [--rounds 3] [--connections 10]
-//   [--service <dir of a generated full service>] [--cpu-prof <dir>] [--only health,guarded]
+//   [--service <dir of a generated full service>] [--service-claims <the same, roleSource claims>] [--cpu-prof <dir>] [--only health,guarded]
 //   [--database-url postgres://postgres@127.0.0.1:5432/test]   (an owner's URL; a database is made and dropped)
 import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     service: { type: 'string' },
+    // The same for the service with roles from the token's claim (made with auth's roleSource: 'claims').
+    'service-claims': { type: 'string' },
     'cpu-prof': { type: 'string' },
     // Some of the keys below (comma-separated), to measure or profile some paths alone.
     only: { type: 'string', default: 'bare,jose-casl,health,guarded-claims,guarded,record-pglite,hand-pglite,guarded-pg,record-pg,hand-pg' },
@@ -232,10 +234,10 @@ async function orchestrate() {
     // A generated full service (app + rbac + webhooks + auth), and the same service with
     // auth's roles taken from the token's claim (its guarded route touches no database).
     const service = values.service ?? path.join(work, 'svc');
-    const claimsService = path.join(work, 'svc-claims');
+    const claimsService = values['service-claims'] ?? path.join(work, 'svc-claims');
     const { plan, apply } = await import(path.join(root, 'dist/src/index.js'));
     for (const [dir, auth] of [[service, {}], [claimsService, { roleSource: 'claims' }]]) {
-      if (dir === values.service) continue;
+      if (dir === values.service || dir === values['service-claims']) continue;
       for (const generator of ['app', 'rbac', 'webhooks', 'auth']) await apply(await plan(generator, generator === 'auth' ? auth : {}, { cwd: dir }));
       symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     }
