@@ -4,8 +4,8 @@ import { chmod, link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, 
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { BulwarkError, toBulwarkError } from './errors.js';
-import { MANIFEST_PATH, sha256 } from './manifest.js';
-import { assertConfined, assertEngineDirSafe } from './paths.js';
+import { sha256 } from './hash.js';
+import { assertConfined, assertEngineDirSafe, MANIFEST_PATH } from './paths.js';
 import type { FileStatus, Plan, PlannedFile } from './plan.js';
 
 export interface FileReport {
@@ -306,8 +306,10 @@ async function missingDirs(target: string, dirs: readonly string[]): Promise<str
 }
 
 class Interrupted extends Error {
-  constructor(readonly signal: NodeJS.Signals) {
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals) {
     super(`interrupted by ${signal}`);
+    this.signal = signal;
   }
 }
 

@@ -11,6 +11,9 @@ const NON_PORTABLE = /[<>:"|?*\\]/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 /** Directories inside a target that only the engine itself may write. */
+/** Where bulwark records what it wrote in a target (src/manifest.ts). */
+export const MANIFEST_PATH = '.bulwark/manifest.json';
+
 const RESERVED_ROOTS = new Set(['.git', '.bulwark']);
 
 /**

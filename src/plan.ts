@@ -11,6 +11,7 @@ import { resolveOptions } from './options.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
 import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
 import { targetStyle, type FormatStyle, type PlanWarning } from './prettier-config.js';
+import { ignoredByPrettier } from './prettier-ignore.js';
 import { renderTemplate } from './render.js';
 import { fillSkeleton } from './skeleton.js';
 import { diskWorkspace, type Workspace } from './workspace.js';
@@ -100,7 +101,7 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
   const formatted = await formatAll(
     intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '', options: style.options?.[i] })),
     { get: (key: string) => filled.get(key) ?? known.formatted.get(key) },
-    await ownStyle(intents, existing, style),
+    await keptAsIs(intents, existing, style, raw, workspace, onDisk ? target : undefined),
   );
 
   const files: PlannedFile[] = [];
@@ -119,6 +120,20 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
     manifest: { before: manifestText, after: serializeManifest(next) },
     warnings: style.warnings,
   };
+}
+
+/** For each intent, whether its file is written as produced, not formatted: the target's prettier ignores it, or it keeps its own style. */
+async function keptAsIs(
+  intents: readonly FileIntent[],
+  existing: readonly (string | undefined)[],
+  style: FormatStyle,
+  raw: readonly string[],
+  workspace: Workspace,
+  disk: string | undefined,
+): Promise<boolean[]> {
+  const planned = new Map(intents.map((intent, i) => [intent.path, raw[i] ?? '']));
+  const [ignored, own] = await Promise.all([ignoredByPrettier(intents.map((i) => i.path), planned, workspace, disk), ownStyle(intents, existing, style)]);
+  return intents.map((_, i) => ignored[i] === true || own[i] === true);
 }
 
 /**
