@@ -7,6 +7,11 @@ import module from 'node:module';
 module.enableCompileCache?.();
 
 const args = process.argv.slice(2);
+// FORCE_COLOR=0 asks for no colour, as NO_COLOR does; picocolors (plop's menu) would take any FORCE_COLOR as "on".
+if (process.env.FORCE_COLOR === '0' || process.env.FORCE_COLOR === 'false') {
+  delete process.env.FORCE_COLOR;
+  process.env.NO_COLOR = '1';
+}
 const { main } = await import('../dist/src/cli.js');
 
 // A reader that stops early (`bulwark new x --dry-run | head -1`) is not an error: end quietly.
