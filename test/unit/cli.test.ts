@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -263,5 +263,25 @@ describe('the menu in a real terminal (a pseudo-terminal from python3)', () => {
     const plain = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'FORCE_COLOR' && key !== 'NO_COLOR'));
     expect(await ctrlC({ ...plain, FORCE_COLOR: '1' })).toStrictEqual({ code: 130, shown: 1, coloured: 1 });
     expect(await ctrlC({ ...plain, FORCE_COLOR: '0' })).toStrictEqual({ code: 130, shown: 1, coloured: 0 });
+  });
+});
+
+describe('the bin', () => {
+  const bin = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
+  it.skipIf(!existsSync(path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js')))('ends quietly when its reader stops early (bulwark new x --dry-run | head -1)', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, [bin, 'new', 'svc', '--dry-run'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe, as head -1 does.
+    await new Promise<void>((resolve) => {
+      child.stdout.once('data', () => {
+        resolve();
+      });
+    });
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toStrictEqual({ code: 0, stderr: '' });
+    expect(await snapshot(dir)).toStrictEqual({});
   });
 });
