@@ -9,7 +9,7 @@ import type { AnyGenerator, FileIntent, GeneratorContext } from './generator.js'
 import { MANIFEST_PATH, parseManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
 import { resolveOptions } from './options.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
-import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
+import { assertConfined, assertEngineDirSafe, assertSafeRelativePath, confinementCache } from './paths.js';
 import { targetStyle, type FormatStyle, type PlanWarning } from './prettier-config.js';
 import { ignoredByPrettier } from './prettier-ignore.js';
 import { renderTemplate } from './render.js';
@@ -85,7 +85,10 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
   const options = resolveOptions(definition, rawOptions, context) as Record<string, unknown>;
   const intents = definition.files(options, context);
   assertIntentPaths(intents);
-  if (onDisk) await Promise.all(intents.map((intent) => assertConfined(target, intent.path)));
+  if (onDisk) {
+    const cache = confinementCache(target);
+    await Promise.all(intents.map((intent) => assertConfined(target, intent.path, cache)));
+  }
 
   const manifestText = workspace.read(MANIFEST_PATH);
   const manifest = parseManifest(manifestText);

@@ -28,7 +28,12 @@ export async function ignoredByPrettier(
   for (const name of IGNORE_FILES) {
     const text = planned.get(name) ?? workspace.read(name);
     if (text === undefined) continue;
-    const patterns = parseIgnore(text);
+    let patterns = parsedIgnores.get(text);
+    if (!parsedIgnores.has(text)) {
+      patterns = parseIgnore(text);
+      parsedIgnores.set(text, patterns);
+      if (parsedIgnores.size > 64) parsedIgnores.delete(parsedIgnores.keys().next().value as string);
+    }
     if (patterns === undefined) {
       // Outside what is matched here: prettier decides, from the file on disk (a planned one is only bulwark's own).
       if (!planned.has(name) && disk !== undefined) onDisk.push(path.join(disk, name));
@@ -48,6 +53,8 @@ export async function ignoredByPrettier(
   }
   return ignored;
 }
+
+const parsedIgnores = new Map<string, Pattern[] | undefined>();
 
 interface Pattern {
   readonly regex: RegExp;
