@@ -3,6 +3,7 @@ import type { NodePlopAPI } from 'node-plop';
 import { input } from '@inquirer/prompts';
 import { toBulwarkError } from './src/errors.js';
 import { askOptions, confirmPlan } from './src/interactive.js';
+import { menuFinished } from './src/menu.js';
 import { GENERATORS } from './src/registry.js';
 import { summarize } from './src/report.js';
 import { rerunCommand, runGenerator } from './src/run.js';
@@ -35,6 +36,7 @@ export default function plopfile(plop: NodePlopAPI): void {
           throw outcome.error;
         }
         for (const w of outcome.plan.warnings) process.stderr.write(`bulwark: warning ${w.code}: ${w.message}\n`);
+        menuFinished();
         return { report: summarize(outcome.result.files, outcome.result.target, false).trimEnd() };
       }),
       actions: [(answers) => (answers as { report: string }).report],

@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 // The published entry: runs the compiled CLI (npm's "prepare" builds dist/).
-import { prewarmFormatter } from '../dist/src/format.js';
+import module from 'node:module';
+
+// Node keeps the code it compiles for bulwark's modules (and prettier's) on disk, in its own cache
+// directory, as TypeScript's tsc does: later runs skip most of the compiling. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+module.enableCompileCache?.();
 
 const args = process.argv.slice(2);
-// Load prettier in a worker while the engine loads here: a cold run's largest cost, off the critical path.
-if (args[0] === 'generate' || args[0] === 'new') prewarmFormatter();
+// FORCE_COLOR=0 asks for no colour, as NO_COLOR does; picocolors (plop's menu) would take any FORCE_COLOR as "on".
+if (process.env.FORCE_COLOR === '0' || process.env.FORCE_COLOR === 'false') {
+  delete process.env.FORCE_COLOR;
+  process.env.NO_COLOR = '1';
+}
 const { main } = await import('../dist/src/cli.js');
 
 // A reader that stops early (`bulwark new x --dry-run | head -1`) is not an error: end quietly.

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { BulwarkError, toBulwarkError } from './errors.js';
-import { MANIFEST_PATH, sha256 } from './manifest.js';
-import { assertConfined, assertEngineDirSafe } from './paths.js';
+import { sha256 } from './hash.js';
+import { assertConfined, assertEngineDirSafe, MANIFEST_PATH } from './paths.js';
 import type { FileStatus, Plan, PlannedFile } from './plan.js';
 
 export interface FileReport {
@@ -34,6 +35,8 @@ export interface ApplyStep {
 export interface ApplyOptions {
   /** Called before each step; a throw here is handled like a disk failure. For tests. */
   readonly beforeStep?: (step: ApplyStep) => void | Promise<void>;
+  /** Told of each sync and each change to the target, in order. For tests of what survives a power loss. */
+  readonly trace?: (event: ApplyEvent) => void;
 }
 
 export function reportOf(file: PlannedFile): FileReport {
@@ -59,9 +62,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * directories.
  *
  * A process killed outright (SIGKILL, power loss) cannot undo anything
- * itself: the lock names its process and staging directory, and a journal
- * there lists each step before it is taken, so the next run finds the lock
- * stale and undoes the steps ({@link recover}).
+ * itself: the lock names its process, its boot and its staging directory,
+ * and a journal there lists every step before the first is taken, so the
+ * next run finds the lock stale and undoes the steps ({@link recover}).
+ * Each thing a recovery relies on is synced to the disk before what depends
+ * on it (see docs/cli.md, "Atomic writes").
  */
 export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const conflicts = p.files.filter((f) => f.status === 'conflict');
@@ -102,14 +107,24 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
   const lock = path.join(bulwarkDir, 'lock');
   let lockHeld = false;
   let scratch: string | undefined;
-  let journal: FileHandle | undefined;
+  // Directories whose entries this run changed: synced before the journal goes, so that what it undid or did stays.
+  const touched = new Set<string>();
+  const trace = options.trace;
   try {
     await assertEngineDirSafe(p.target);
     await recover(p.target);
     await mkdirTracked(bulwarkDir, createdDirs);
     scratch = path.join(bulwarkDir, `tmp-${randomBytes(6).toString('hex')}`);
-    await takeLock(lock, { pid: process.pid, host: hostname(), scratch: path.basename(scratch), createdDirs: createdDirs.map((d) => path.relative(p.target, d)) });
+    await takeLock(lock, trace, {
+      pid: process.pid,
+      host: hostname(),
+      ...(BOOT_ID === undefined ? {} : { boot: BOOT_ID }),
+      scratch: path.basename(scratch),
+      createdDirs: createdDirs.map((d) => path.relative(p.target, d)),
+    });
     lockHeld = true;
+    // The lock must outlive a power loss before anything it answers for is done: its data, then its name.
+    await syncDirs([bulwarkDir, ...createdDirs.map((d) => path.dirname(d))], trace);
     checkpoint();
     await assertDiskMatchesPlan(p.target, writes);
 
@@ -119,23 +134,37 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
       await step({ kind: 'stage', path: write.path, index });
       await writeFile(path.join(scratch, 'staged', String(index)), write.content);
     }
-    // From the first step that touches the target until the last, the journal exists;
-    // removing it is the commit.
-    journal = await open(path.join(scratch, JOURNAL), 'wx');
-    const note = async (entry: JournalEntry) => {
-      await (journal as FileHandle).write(`${JSON.stringify(entry)}\n`);
-    };
+    // Every staged file's data, and their names, are on the disk before any of them has a name in the target:
+    // all at once, so the disk commits them together.
+    await Promise.all(writes.map((_, index) => syncFile(path.join(scratch as string, 'staged', String(index)), trace)));
+    await syncDirs([path.join(scratch, 'staged'), path.join(scratch, 'replaced'), scratch, bulwarkDir], trace);
+
+    // The journal lists every step that touches the target before the first is taken, and is on the disk
+    // (synced once) before it is: from then until the commit, which removes it, a recovery can undo any of them.
+    const missing = await missingDirs(p.target, writes.map((w) => path.dirname(path.join(p.target, w.path))));
+    const entries: JournalEntry[] = [
+      ...missing.map((dir): JournalEntry => ({ op: 'mkdir', path: path.relative(p.target, dir) })),
+      ...writes.map((write, index): JournalEntry => ({ op: write.previousSha256 === undefined ? 'link' : 'replace', path: write.path, index })),
+    ];
+    await writeDurably(path.join(scratch, JOURNAL), entries.map((e) => `${JSON.stringify(e)}\n`).join(''), trace);
+    await syncDirs([scratch], trace);
+
     for (const [index, write] of writes.entries()) {
       await step({ kind: 'place', path: write.path, index });
       const final = path.join(p.target, write.path);
       const staged = path.join(scratch, 'staged', String(index));
-      await mkdirTracked(path.dirname(final), createdDirs, (dir) => note({ op: 'mkdir', path: path.relative(p.target, dir) }));
+      await mkdirTracked(path.dirname(final), createdDirs, async (dir) => {
+        touched.add(path.dirname(dir));
+        trace?.({ op: 'mkdir', path: dir });
+        await Promise.resolve();
+      });
       // The disk may have changed since the plan (a prompt can stay open for minutes): check again.
       await assertConfined(p.target, write.path);
+      touched.add(path.dirname(final));
       if (write.previousSha256 === undefined) {
         // Same mode whatever the umask; link() fails if a file appeared meanwhile, where rename() would overwrite it.
         await chmod(staged, 0o644);
-        await note({ op: 'link', path: write.path, index });
+        trace?.({ op: 'link', path: final });
         await link(staged, final).catch((error: unknown) => {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
           throw conflictError([{ option: write.path, message: 'appeared on disk after the plan was made' }]);
@@ -145,7 +174,7 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
       }
       const aside = path.join(scratch, 'replaced', String(index));
       await chmod(staged, (await stat(final)).mode & 0o7777);
-      await note({ op: 'replace', path: write.path, index });
+      trace?.({ op: 'rename', path: final });
       await rename(final, aside);
       undo.push(() => rename(aside, final));
       // What was moved aside must be what the plan saw, or someone saved it meanwhile.
@@ -156,12 +185,15 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
       undo.push(() => unlink(final));
     }
     checkpoint();
-    await journal.close();
-    journal = undefined;
+    // Every name placed is on the disk before the commit: after it, a recovery finds nothing to undo.
+    await syncDirs(touched, trace);
+    trace?.({ op: 'commit', path: path.join(scratch, JOURNAL) });
     await unlink(path.join(scratch, JOURNAL));
+    await syncDirs([scratch], trace);
   } catch (error) {
-    await journal?.close().catch(() => undefined);
     for (const undoStep of undo.reverse()) await undoStep().catch(() => undefined);
+    // What was undone is on the disk before the journal that would undo it goes.
+    await syncDirs(touched, trace).catch(() => undefined);
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
     if (lockHeld) await rm(lock, { force: true }).catch(() => undefined);
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
@@ -181,21 +213,109 @@ export async function apply(p: Plan, options: ApplyOptions = {}): Promise<ApplyR
   try {
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
     await rm(lock, { force: true });
+    await syncDirs([bulwarkDir], trace).catch(() => undefined);
   } finally {
     for (const name of SIGNALS) process.off(name, onSignal);
   }
   return result;
 }
 
+/** What an apply does to the disk, in order, for tests of its durability (see {@link ApplyOptions.trace}). */
+export interface ApplyEvent {
+  readonly op: 'sync-file' | 'sync-dir' | 'mkdir' | 'link' | 'rename' | 'commit';
+  readonly path: string;
+}
+
+/** This boot of the machine (Linux): a lock from another boot is stale whatever its process id, which a reboot hands out again. */
+const BOOT_ID = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Writes a new file and puts its data on the disk (not its name: sync its directory for that). */
+async function writeDurably(file: string, content: string, trace: ApplyOptions['trace']): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.writeFile(content);
+    await handle.datasync();
+    trace?.({ op: 'sync-file', path: file });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncFile(file: string, trace: ApplyOptions['trace']): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.datasync();
+    trace?.({ op: 'sync-file', path: file });
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Puts the entries of each directory on the disk (fsync of the directory), so
+ * that a name created, renamed or removed there survives a power loss. A
+ * platform that cannot sync a directory (Windows) skips it; a directory gone
+ * meanwhile has nothing to keep.
+ */
+async function syncDirs(dirs: Iterable<string>, trace: ApplyOptions['trace']): Promise<void> {
+  await Promise.all(
+    [...new Set(dirs)].map(async (dir) => {
+      let handle: FileHandle;
+      try {
+        handle = await open(dir, 'r');
+      } catch (error) {
+        if (['ENOENT', 'EISDIR', 'EPERM', 'EACCES'].includes((error as NodeJS.ErrnoException).code ?? '')) return;
+        throw error;
+      }
+      try {
+        await handle.sync();
+        trace?.({ op: 'sync-dir', path: dir });
+      } catch (error) {
+        if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
+}
+
+/** The directories that do not exist yet among these and their parents, parents first. */
+async function missingDirs(target: string, dirs: readonly string[]): Promise<string[]> {
+  const missing = new Set<string>();
+  const known = new Map<string, boolean>();
+  const exists = async (dir: string) => {
+    let found = known.get(dir);
+    if (found === undefined) {
+      found = (await stat(dir).catch(() => undefined)) !== undefined;
+      known.set(dir, found);
+    }
+    return found;
+  };
+  for (const dir of new Set(dirs)) {
+    const chain: string[] = [];
+    for (let current = dir; current !== target && current.startsWith(target + path.sep) && !(await exists(current)); current = path.dirname(current)) chain.unshift(current);
+    for (const d of chain) missing.add(d);
+  }
+  return [...missing].sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
+}
+
 class Interrupted extends Error {
-  constructor(readonly signal: NodeJS.Signals) {
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals) {
     super(`interrupted by ${signal}`);
+    this.signal = signal;
   }
 }
 
 const JOURNAL = 'journal';
 
-/** One step that touches the target, written to the journal before it is taken. */
+/** One step that touches the target, written to the journal (with all the others) before the first is taken. */
 type JournalEntry =
   | { readonly op: 'mkdir'; readonly path: string }
   | { readonly op: 'link'; readonly path: string; readonly index: number }
@@ -204,6 +324,8 @@ type JournalEntry =
 interface LockInfo {
   readonly pid: number;
   readonly host: string;
+  /** The machine's boot (Linux's boot_id), when known. */
+  readonly boot?: string;
   /** The staging directory's name under .bulwark/. */
   readonly scratch: string;
   /** Directories the run created before it held the lock (.bulwark/, the target itself), relative to the target. */
@@ -211,9 +333,10 @@ interface LockInfo {
 }
 
 /** Takes the lock with its content in one step: written beside it, then hard-linked, which fails if it exists. */
-async function takeLock(lock: string, info: LockInfo): Promise<void> {
+async function takeLock(lock: string, trace: ApplyOptions['trace'], info: LockInfo): Promise<void> {
   const draft = `${lock}.${String(process.pid)}-${randomBytes(4).toString('hex')}`;
-  await writeFile(draft, `${JSON.stringify(info)}\n`, { flag: 'wx' });
+  // Its content on the disk before its name: a lock that survives a power loss empty would hold the target for ever.
+  await writeDurably(draft, `${JSON.stringify(info)}\n`, trace);
   try {
     await link(draft, lock);
   } catch (error) {
@@ -260,20 +383,34 @@ export async function recover(target: string): Promise<boolean> {
   let recovered = false;
   const mine = path.join(bulwarkDir, `lock.recovering-${String(process.pid)}`);
   // A recoverer that was killed itself, then the lock of a killed run.
-  const stale = [...names.filter((n) => /^lock\.recovering-\d+$/.test(n) && !isAlive(Number(n.slice('lock.recovering-'.length)))), ...(names.includes('lock') ? ['lock'] : [])];
+  // (a recoverer from another boot is gone too, whatever process has its id now).
+  const recoverers = await Promise.all(
+    names
+      .filter((n) => /^lock\.recovering-\d+$/.test(n))
+      .map(async (n) => {
+        const info = parseLock(await readFile(path.join(bulwarkDir, n), 'utf8').catch(() => ''));
+        return !isAlive(Number(n.slice('lock.recovering-'.length))) || fromAnotherBoot(info) ? [n] : [];
+      }),
+  );
+  const stale = [...recoverers.flat(), ...(names.includes('lock') ? ['lock'] : [])];
   for (const name of stale) {
     const file = path.join(bulwarkDir, name);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     const info = parseLock(text);
-    if (info === undefined || info.host !== hostname() || isAlive(info.pid)) throw lockedError();
+    // After a reboot (a power loss) the process id may belong to another process: a lock from another boot is stale.
+    if (info === undefined || info.host !== hostname() || (!fromAnotherBoot(info) && isAlive(info.pid))) throw lockedError();
     // One recoverer: whoever moves the stale lock aside does the work.
     await rename(file, mine).catch(() => {
       throw lockedError();
     });
     if ((await readFile(mine, 'utf8').catch(() => '')) !== text) throw lockedError();
     const scratch = path.join(bulwarkDir, info.scratch);
-    for (const entry of (await readJournal(scratch)).reverse()) await undoEntry(target, scratch, entry);
+    const entries = await readJournal(scratch);
+    // Files first, newest first; then the directories made for them, deepest first.
+    for (const entry of [...entries.filter((e) => e.op !== 'mkdir').reverse(), ...entries.filter((e) => e.op === 'mkdir').reverse()]) await undoEntry(target, scratch, entry);
+    // What was undone is on the disk before the journal goes, or a power loss now would leave it half undone with no journal.
+    await syncDirs(entries.map((e) => path.dirname(path.resolve(target, e.path))).filter((d) => d === target || d.startsWith(target + path.sep)), undefined);
     await rm(scratch, { recursive: true, force: true });
     await unlink(mine);
     for (const dir of [...info.createdDirs].reverse()) await rmdir(path.join(target, dir)).catch(() => undefined);
@@ -293,12 +430,17 @@ export async function recover(target: string): Promise<boolean> {
   return recovered;
 }
 
+function fromAnotherBoot(info: LockInfo | undefined): boolean {
+  return info?.boot !== undefined && BOOT_ID !== undefined && info.boot !== BOOT_ID;
+}
+
 function parseLock(text: string): LockInfo | undefined {
   try {
     const info = JSON.parse(text) as Partial<LockInfo>;
     if (typeof info.pid !== 'number' || !Number.isSafeInteger(info.pid) || typeof info.host !== 'string') return undefined;
     if (typeof info.scratch !== 'string' || !/^tmp-[0-9a-f]+$/.test(info.scratch)) return undefined;
     if (!Array.isArray(info.createdDirs) || !info.createdDirs.every((d) => typeof d === 'string' && !d.split(/[\\/]/).includes('..') && !path.isAbsolute(d))) return undefined;
+    if (info.boot !== undefined && typeof info.boot !== 'string') return undefined;
     return info as LockInfo;
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
 import { BulwarkError } from './errors.js';
+import { sha256 } from './hash.js';
 
 /**
  * Syntax-level edits of an existing TypeScript file. Each is idempotent: it
@@ -53,6 +54,22 @@ function loadTsMorph(): Promise<TsMorph> {
 
 export async function applyTsEdits(filePath: string, source: string, edits: readonly TsEdit[]): Promise<string> {
   if (edits.length === 0) return source;
+  // An edit is a pure function of the path, the text and the edits (plain data): a long-lived caller
+  // (a platform, a test suite) planning the same module again gets the result without ts-morph.
+  const key = `${filePath}\0${sha256(source)}\0${JSON.stringify(edits)}`;
+  const known = recentEdits.get(key);
+  if (known !== undefined) return known;
+  const edited = await editWithTsMorph(filePath, source, edits);
+  recentEdits.set(key, edited);
+  if (recentEdits.size > RECENT_EDITS) recentEdits.delete(recentEdits.keys().next().value as string);
+  return edited;
+}
+
+/** Results of recent edits in this process, oldest first; bounded. Failures are not kept (they throw). */
+const recentEdits = new Map<string, string>();
+const RECENT_EDITS = 512;
+
+async function editWithTsMorph(filePath: string, source: string, edits: readonly TsEdit[]): Promise<string> {
   const { Project, SyntaxKind, Node, QuoteKind, IndentationText } = await loadTsMorph();
   // The user's file is not reformatted afterwards: what is added follows prettier's usual style.
   const project = new Project({

@@ -5,6 +5,7 @@ import type { Options } from 'prettier';
 import { BulwarkError } from './errors.js';
 import { sha256 } from './hash.js';
 import { PRETTIER_OPTIONS, prettierOptionsFor } from './prettier-options.js';
+import type { Skeleton } from './skeleton.js';
 
 export { PRETTIER_OPTIONS };
 
@@ -21,32 +22,63 @@ export interface FormatInput {
 /**
  * Formats every file in one pass with one prettier instance, loaded only if
  * some file needs it. Files prettier has no parser for are returned as they
- * are, and so are files whose exact bytes are in `knownClean` (see
- * {@link loadFormatIndex}): formatting them is proven to change nothing;
+ * are; a file whose exact bytes are in `known` (see {@link loadFormatIndex})
+ * gets prettier's output recorded there at build time, without prettier;
  * `keepAsIs[i]` leaves file i alone (a user's file bulwark only edited).
  */
 export async function formatAll(
   files: readonly FormatInput[],
-  knownClean: ReadonlySet<string> = new Set(),
+  known: Pick<ReadonlyMap<string, string | null>, 'get'> = new Map(),
   keepAsIs: readonly boolean[] = [],
 ): Promise<string[]> {
-  const result = files.map((f, i) =>
-    keepAsIs[i] === true || !FORMATTED_EXTENSIONS.has(extension(f.path)) || (f.options === undefined && knownClean.has(formatKey(f.path, f.content)))
-      ? f.content
-      : recent.get(recentKey(f)),
-  );
+  const result = files.map((f, i) => {
+    if (keepAsIs[i] === true || !FORMATTED_EXTENSIONS.has(extension(f.path))) return f.content;
+    // The index records bulwark's own style only.
+    if (f.options === undefined) {
+      const indexed = known.get(formatKey(f.path, f.content));
+      if (indexed !== undefined) return indexed ?? f.content;
+      const json = stringified(f);
+      if (json !== undefined) return json;
+    }
+    return recent.get(recentKey(f));
+  });
   const todo = files.filter((_, i) => result[i] === undefined);
   if (todo.length === 0) return result as string[];
   // A worker failure of any kind falls back to formatting here, which also reports errors properly.
   const done = (await warmFormatter?.format(todo).catch(() => undefined)) ?? (await formatHere(todo));
   let next = 0;
   return files.map((f, i) => {
-    const known = result[i];
-    if (known !== undefined) return known;
+    const ready = result[i];
+    if (ready !== undefined) return ready;
     const formatted = done[next++] ?? f.content;
     remember(recentKey(f), formatted);
+    recorder?.(f, formatted);
     return formatted;
   });
+}
+
+/**
+ * prettier's output for a package.json that is exactly `JSON.stringify(value)`,
+ * in bulwark's style: prettier formats a package.json like
+ * `JSON.stringify(value, null, 2)` (its json-stringify parser), which
+ * test/unit/format.test.ts checks against prettier for any JSON value.
+ */
+function stringified(f: FormatInput): string | undefined {
+  if (f.options !== undefined || (f.path !== 'package.json' && !f.path.endsWith('/package.json'))) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(f.content);
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify(value) === f.content ? `${JSON.stringify(value, null, 2)}\n` : undefined;
+}
+
+let recorder: ((input: FormatInput, formatted: string) => void) | undefined;
+
+/** For the build (scripts/build-format-index.mjs): sees every file prettier formats, with its output. */
+export function recordFormatting(record: ((input: FormatInput, formatted: string) => void) | undefined): void {
+  recorder = record;
 }
 
 /**
@@ -126,30 +158,75 @@ export function prewarmFormatter(): void {
   };
 }
 
-/** Identifies content for the format index: the parser (by extension) and the exact bytes. */
+/**
+ * Identifies content for the format index: the file's name (prettier picks
+ * the parser by it: `package.json` is not formatted like `a.json`) and the
+ * exact bytes.
+ */
 export function formatKey(filePath: string, content: string): string {
-  return `${extension(filePath)}:${sha256(content)}`;
+  return `${filePath.slice(filePath.lastIndexOf('/') + 1)}:${sha256(content)}`;
 }
 
+/** dist/format-index.json, written by the build (scripts/build-format-index.mjs). */
 export interface FormatIndex {
+  /** The prettier version that made `formatted`. */
   readonly prettier: string;
-  readonly clean: readonly string[];
+  /** bulwark's style when the index was made ({@link PRETTIER_OPTIONS}). */
+  readonly style: Readonly<Record<string, unknown>>;
+  /**
+   * Templates that print no value, by the sha256 of their source (LF line
+   * endings): what they render to, or null when that is the source itself.
+   */
+  readonly constant: Readonly<Record<string, string | null>>;
+  /** prettier's output in bulwark's style by {@link formatKey} of its input, or null when it leaves the input as it is. */
+  readonly formatted: Readonly<Record<string, string | null>>;
+  /** Templates whose values land where prettier formats any plain value alike, by the sha256 of their source. */
+  readonly skeletons: Readonly<Record<string, Skeleton>>;
 }
+
+export interface KnownOutputs {
+  /** See {@link FormatIndex.constant}. */
+  readonly constant: ReadonlyMap<string, string | null>;
+  /** See {@link FormatIndex.formatted}. */
+  readonly formatted: ReadonlyMap<string, string | null>;
+  /** See {@link FormatIndex.skeletons}. */
+  readonly skeletons: ReadonlyMap<string, Skeleton>;
+}
+
+const NOTHING_KNOWN: KnownOutputs = { constant: new Map(), formatted: new Map(), skeletons: new Map() };
+const indexes = new Map<string, Promise<KnownOutputs>>();
 
 /**
- * Reads the index the build writes (dist/format-index.json): the keys of
- * template texts with no placeholders that prettier leaves unchanged. A cold
- * run then loads prettier's parsers only for files whose text depends on
- * options. A missing or stale index (another prettier version) only costs
- * time: every file is formatted.
+ * Reads the index the build writes (dist/format-index.json), once per
+ * process: what templates without placeholders render to, and prettier's
+ * output for the texts the generators' example options produce. A run then
+ * compiles and formats only files whose text is not in it; every entry is
+ * keyed by the exact bytes of its input, so a template changed since the
+ * build is simply not found. A missing index, or one made with another
+ * prettier version or style, only costs time: nothing is taken from it.
  */
-export async function loadFormatIndex(indexPath: string, prettierVersion: string): Promise<ReadonlySet<string>> {
-  try {
-    const index = JSON.parse(await readFile(indexPath, 'utf8')) as FormatIndex;
-    return index.prettier === prettierVersion ? new Set(index.clean) : new Set();
-  } catch {
-    return new Set();
+export function loadFormatIndex(indexPath: string, prettierVersion: string): Promise<KnownOutputs> {
+  let known = indexes.get(indexPath);
+  if (known === undefined) {
+    known = readFile(indexPath, 'utf8')
+      .then((text) => {
+        const index = JSON.parse(text) as Partial<FormatIndex>;
+        if (index.prettier !== prettierVersion || JSON.stringify(index.style) !== JSON.stringify(PRETTIER_OPTIONS)) return NOTHING_KNOWN;
+        return {
+          constant: new Map(Object.entries(index.constant ?? {})),
+          formatted: new Map(Object.entries(index.formatted ?? {})),
+          skeletons: new Map(Object.entries(index.skeletons ?? {})),
+        };
+      })
+      .catch(() => NOTHING_KNOWN);
+    indexes.set(indexPath, known);
   }
+  return known;
+}
+
+/** Whether bulwark formats a file of this name (by its extension). */
+export function isFormatted(filePath: string): boolean {
+  return FORMATTED_EXTENSIONS.has(extension(filePath));
 }
 
 function extension(filePath: string): string {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { BulwarkError } from './errors.js';
 export { sha256 } from './hash.js';
+import { MANIFEST_PATH } from './paths.js';
 
-export const MANIFEST_PATH = '.bulwark/manifest.json';
+export { MANIFEST_PATH };
 
 const manifestSchema = z.strictObject({
   manifestVersion: z.literal(1),

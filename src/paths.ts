@@ -11,6 +11,9 @@ const NON_PORTABLE = /[<>:"|?*\\]/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
 
 /** Directories inside a target that only the engine itself may write. */
+/** Where bulwark records what it wrote in a target (src/manifest.ts). */
+export const MANIFEST_PATH = '.bulwark/manifest.json';
+
 const RESERVED_ROOTS = new Set(['.git', '.bulwark']);
 
 /**
@@ -54,8 +57,8 @@ export function assertSafeRelativePath(candidate: string, option = 'path'): stri
  * safe path can still escape through a link the user, or an attacker,
  * planted; apply checks again right before each write.
  */
-export async function assertConfined(targetRoot: string, relativePath: string): Promise<void> {
-  const realRoot = await realpathOrSelf(targetRoot);
+export async function assertConfined(targetRoot: string, relativePath: string, cache?: ConfinementCache): Promise<void> {
+  const realRoot = await (cache?.realRoot ?? realpathOrSelf(targetRoot));
   const refuse = (problem: string, at: string): never => {
     throw new BulwarkError('E_PATH_UNSAFE', `Path "${relativePath}" ${problem}.`, {
       path: relativePath,
@@ -63,10 +66,12 @@ export async function assertConfined(targetRoot: string, relativePath: string): 
     });
   };
   const full = path.join(targetRoot, relativePath);
-  if ((await lstat(full).catch(() => undefined))?.isSymbolicLink() === true) refuse('is a symbolic link', full);
-  for (let current = full; ; current = path.dirname(current)) {
-    if ((await lstat(current).catch(() => undefined)) !== undefined) {
-      const real = await realpath(current).catch(() => undefined);
+  const info = await lstat(full).catch(() => undefined);
+  if (info?.isSymbolicLink() === true) refuse('is a symbolic link', full);
+  // A path that is there and not a link resolves where its directory does.
+  for (let current = info === undefined ? full : path.dirname(full); ; current = path.dirname(current)) {
+    const real = await realOf(current, cache);
+    if (real !== MISSING) {
       if (real === undefined) refuse('goes through a symbolic link that leads nowhere', current);
       else if (real !== realRoot && !real.startsWith(realRoot + path.sep)) refuse('resolves outside the target through a symbolic link', current);
       return;
@@ -75,7 +80,30 @@ export async function assertConfined(targetRoot: string, relativePath: string): 
   }
 }
 
-/** The engine's own directory in a target must be a real directory, never a link elsewhere. */
+/** What one plan has found out about the directories above its files, so that each is looked at once. */
+export interface ConfinementCache {
+  readonly realRoot: Promise<string>;
+  readonly reals: Map<string, Promise<string | undefined | typeof MISSING>>;
+}
+
+export function confinementCache(targetRoot: string): ConfinementCache {
+  return { realRoot: realpathOrSelf(targetRoot), reals: new Map() };
+}
+
+const MISSING: unique symbol = Symbol('missing');
+
+/** The real path of an existing path, undefined for a link that leads nowhere, MISSING when nothing is there. */
+function realOf(p: string, cache: ConfinementCache | undefined): Promise<string | undefined | typeof MISSING> {
+  const known = cache?.reals.get(p);
+  if (known !== undefined) return known;
+  const found = lstat(p).then(
+    () => realpath(p).catch(() => undefined),
+    (): typeof MISSING => MISSING,
+  );
+  cache?.reals.set(p, found);
+  return found;
+}
+
 export async function assertEngineDirSafe(targetRoot: string): Promise<void> {
   const info = await lstat(path.join(targetRoot, '.bulwark')).catch(() => undefined);
   if (info !== undefined && (info.isSymbolicLink() || !info.isDirectory())) {

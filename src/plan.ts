@@ -4,14 +4,16 @@ import { createTwoFilesPatch } from 'diff';
 import { ensureBlock, mergeJson } from './blocks.js';
 import { applyTsEdits } from './edit.js';
 import { BulwarkError } from './errors.js';
-import { formatAll, loadFormatIndex } from './format.js';
+import { formatAll, formatKey, loadFormatIndex, type KnownOutputs } from './format.js';
 import type { AnyGenerator, FileIntent, GeneratorContext } from './generator.js';
 import { MANIFEST_PATH, parseManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
 import { resolveOptions } from './options.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
-import { assertConfined, assertEngineDirSafe, assertSafeRelativePath } from './paths.js';
+import { assertConfined, assertEngineDirSafe, assertSafeRelativePath, confinementCache } from './paths.js';
 import { targetStyle, type FormatStyle, type PlanWarning } from './prettier-config.js';
+import { ignoredByPrettier } from './prettier-ignore.js';
 import { renderTemplate } from './render.js';
+import { fillSkeleton } from './skeleton.js';
 import { diskWorkspace, type Workspace } from './workspace.js';
 
 export type FileStatus = 'created' | 'updated' | 'unchanged' | 'conflict';
@@ -83,22 +85,26 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
   const options = resolveOptions(definition, rawOptions, context) as Record<string, unknown>;
   const intents = definition.files(options, context);
   assertIntentPaths(intents);
-  if (onDisk) await Promise.all(intents.map((intent) => assertConfined(target, intent.path)));
+  if (onDisk) {
+    const cache = confinementCache(target);
+    await Promise.all(intents.map((intent) => assertConfined(target, intent.path, cache)));
+  }
 
   const manifestText = workspace.read(MANIFEST_PATH);
   const manifest = parseManifest(manifestText);
   const existing = intents.map((intent) => workspace.read(intent.path));
-  const raw = await Promise.all(intents.map((intent, i) => produce(intent, existing[i])));
+  const known = await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier'));
+  // What the index's skeletons say prettier makes of this plan's templates, by formatKey.
+  const filled = new Map<string, string>();
+  const raw = await Promise.all(intents.map((intent, i) => produce(intent, existing[i], known, filled)));
   // The target's own prettier configuration, if it has one; in memory there is no disk to search.
   const style: FormatStyle = onDisk
     ? await targetStyle(target, intents.map((intent) => intent.path), new Map(intents.map((intent, i) => [intent.path, raw[i] ?? ''])))
     : { options: undefined, warnings: [] };
-  // The index records what bulwark's own style leaves unchanged: no use for another style.
-  const knownClean = style.options === undefined ? await loadFormatIndex(path.join(PACKAGE_ROOT, 'dist', 'format-index.json'), testedVersion('prettier')) : new Set<string>();
   const formatted = await formatAll(
     intents.map((intent, i) => ({ path: intent.path, content: raw[i] ?? '', options: style.options?.[i] })),
-    knownClean,
-    await ownStyle(intents, existing, style),
+    { get: (key: string) => filled.get(key) ?? known.formatted.get(key) },
+    await keptAsIs(intents, existing, style, raw, workspace, onDisk ? target : undefined),
   );
 
   const files: PlannedFile[] = [];
@@ -117,6 +123,20 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
     manifest: { before: manifestText, after: serializeManifest(next) },
     warnings: style.warnings,
   };
+}
+
+/** For each intent, whether its file is written as produced, not formatted: the target's prettier ignores it, or it keeps its own style. */
+async function keptAsIs(
+  intents: readonly FileIntent[],
+  existing: readonly (string | undefined)[],
+  style: FormatStyle,
+  raw: readonly string[],
+  workspace: Workspace,
+  disk: string | undefined,
+): Promise<boolean[]> {
+  const planned = new Map(intents.map((intent, i) => [intent.path, raw[i] ?? '']));
+  const [ignored, own] = await Promise.all([ignoredByPrettier(intents.map((i) => i.path), planned, workspace, disk), ownStyle(intents, existing, style)]);
+  return intents.map((_, i) => ignored[i] === true || own[i] === true);
 }
 
 /**
@@ -192,9 +212,10 @@ function assertIntentPaths(intents: readonly FileIntent[]): void {
   }
 }
 
-const templateSources = new Map<string, Promise<string>>();
+/** Template sources read so far, with LF line endings (a CRLF checkout must not change the output) and their hash. */
+const templateSources = new Map<string, Promise<{ readonly text: string; readonly sha256: string }>>();
 
-async function produce(intent: FileIntent, current: string | undefined): Promise<string> {
+async function produce(intent: FileIntent, current: string | undefined, known: KnownOutputs, filled: Map<string, string>): Promise<string> {
   switch (intent.kind) {
     case 'content':
       return intent.content;
@@ -202,11 +223,22 @@ async function produce(intent: FileIntent, current: string | undefined): Promise
       assertSafeRelativePath(intent.template, 'template');
       let source = templateSources.get(intent.template);
       if (source === undefined) {
-        source = readFile(path.join(TEMPLATES_DIR, intent.template), 'utf8');
+        source = readFile(path.join(TEMPLATES_DIR, intent.template), 'utf8').then((raw) => {
+          const text = raw.replace(/\r\n?/g, '\n');
+          return { text, sha256: sha256(text) };
+        });
         templateSources.set(intent.template, source);
         source.catch(() => templateSources.delete(intent.template));
       }
-      return renderTemplate(await source, { ...intent.data }, intent.template);
+      const { text, sha256: hash } = await source;
+      // A template that prints no value renders the same whatever the data: the build recorded what.
+      const constant = known.constant.get(hash);
+      if (constant !== undefined) return constant ?? text;
+      const skeleton = known.skeletons.get(hash);
+      const fill = skeleton !== undefined && skeleton.file === path.posix.basename(intent.path) ? fillSkeleton(skeleton, intent.data) : undefined;
+      if (fill === undefined) return renderTemplate(text, { ...intent.data }, intent.template);
+      filled.set(formatKey(intent.path, fill.raw), fill.formatted);
+      return fill.raw;
     }
     case 'edit': {
       const base = current ?? intent.initial;

@@ -213,9 +213,10 @@ class ConfigFinder {
   find(directory: string): Found | undefined {
     if (this.configs.has(directory)) return this.configs.get(directory);
     let found: Found | undefined;
+    const relative = this.relativeDir(directory);
     for (const name of CONFIG_FILES) {
       const file = path.join(directory, name);
-      const plannedContent = this.plannedAt(file);
+      const plannedContent = relative === undefined ? undefined : this.planned.get(relative === '' ? name : `${relative}/${name}`);
       if (plannedContent !== undefined) {
         if (name === 'package.json' && !hasPrettierKey(plannedContent)) continue;
         found = { file, planned: plannedContent };
@@ -241,6 +242,13 @@ class ConfigFinder {
     const result = here || (parent !== directory && this.editorconfigAbove(parent));
     this.editorconfigs.set(directory, result);
     return result;
+  }
+
+  /** The directory relative to the target, with "/", or undefined outside it. */
+  private relativeDir(directory: string): string | undefined {
+    const relative = path.relative(this.target, directory);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+    return relative.split(path.sep).join('/');
   }
 
   private plannedAt(file: string): string | undefined {

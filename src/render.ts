@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsApi from 'handlebars';
 import { BulwarkError } from './errors.js';
 import { isValidIdentifier } from './paths.js';
 
@@ -38,6 +39,11 @@ const ESCAPERS = {
 const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
 
 export type EscaperName = keyof typeof ESCAPERS;
+
+/** What `{{helper value}}` prints, without Handlebars; a refusal is the helper's error. */
+export function printValue(helper: EscaperName, value: unknown): string {
+  return ESCAPERS[helper](value);
+}
 
 function requireString(value: unknown, helper: string): string {
   if (typeof value !== 'string') {
@@ -108,9 +114,6 @@ export function markdownText(value: string): string {
   return escaped.replace(/\*\//g, '* /').replace(/-->/g, '-- >');
 }
 
-const env = Handlebars.create();
-// Built-ins that could print (log writes to stdout, which --json owns) or reach around the data.
-for (const builtin of ['log', 'lookup']) env.unregisterHelper(builtin);
 /** A helper's refusal, with where in the template it happened; renderTemplate names the value. */
 class HelperFailure extends Error {
   constructor(
@@ -122,15 +125,29 @@ class HelperFailure extends Error {
   }
 }
 
-for (const [name, fn] of Object.entries(ESCAPERS)) {
-  env.registerHelper(name, (value: unknown, options: { loc?: { start: { line: number; column: number } } }) => {
-    try {
-      return new env.SafeString(fn(value));
-    } catch (error) {
-      if (!(error instanceof BulwarkError) || options.loc === undefined) throw error;
-      throw new HelperFailure(error, options.loc.start.line, options.loc.start.column);
-    }
-  });
+let handlebars: typeof HandlebarsApi | undefined;
+
+/**
+ * bulwark's Handlebars environment, loaded on first use: a run whose
+ * templates are all in the build's index (src/format.ts) never loads it.
+ */
+function env(): typeof HandlebarsApi {
+  if (handlebars !== undefined) return handlebars;
+  const created = (createRequire(import.meta.url)('handlebars') as typeof HandlebarsApi).create();
+  // Built-ins that could print (log writes to stdout, which --json owns) or reach around the data.
+  for (const builtin of ['log', 'lookup']) created.unregisterHelper(builtin);
+  for (const [name, fn] of Object.entries(ESCAPERS)) {
+    created.registerHelper(name, (value: unknown, options: { loc?: { start: { line: number; column: number } } }) => {
+      try {
+        return new created.SafeString(fn(value));
+      } catch (error) {
+        if (!(error instanceof BulwarkError) || options.loc === undefined) throw error;
+        throw new HelperFailure(error, options.loc.start.line, options.loc.start.column);
+      }
+    });
+  }
+  handlebars = created;
+  return created;
 }
 
 type HbsNode = hbs.AST.Node & { type: string };
@@ -144,7 +161,7 @@ function assertEscaped(source: string, templateName: string): Map<string, string
   const values = new Map<string, string>();
   let ast: hbs.AST.Program;
   try {
-    ast = env.parse(source);
+    ast = env().parse(source);
   } catch (error) {
     throw new BulwarkError('E_TEMPLATE_INVALID', `Template ${templateName} does not parse: ${(error as Error).message}`, {
       path: templateName,
@@ -196,7 +213,7 @@ function assertEscaped(source: string, templateName: string): Map<string, string
   return values;
 }
 
-const compiled = new Map<string, { template: Handlebars.TemplateDelegate; values: Map<string, string> }>();
+const compiled = new Map<string, { template: HandlebarsApi.TemplateDelegate; values: Map<string, string> }>();
 
 /**
  * Renders one template. Strict mode makes a missing value an error instead
@@ -209,7 +226,7 @@ export function renderTemplate(rawSource: string, data: Record<string, unknown>,
   let entry = compiled.get(source);
   if (entry === undefined) {
     const values = assertEscaped(source, templateName);
-    entry = { template: env.compile(source, { strict: true, noEscape: true, knownHelpersOnly: false }), values };
+    entry = { template: env().compile(source, { strict: true, noEscape: true, knownHelpersOnly: false }), values };
     compiled.set(source, entry);
   }
   try {
@@ -230,4 +247,45 @@ export function renderTemplate(rawSource: string, data: Record<string, unknown>,
       path: templateName,
     });
   }
+}
+
+/**
+ * What a template renders to whatever the data, when it prints no value
+ * (only text, escaped mustaches such as `\{{` and comments); undefined
+ * otherwise. The build records these outputs (scripts/build-format-index.mjs),
+ * so that a run does not compile them.
+ */
+export function constantOutput(rawSource: string, templateName: string): string | undefined {
+  const source = rawSource.replace(/\r\n?/g, '\n');
+  assertEscaped(source, templateName);
+  const ast = env().parse(source);
+  if (!ast.body.every((node) => node.type === 'ContentStatement' || node.type === 'CommentStatement')) return undefined;
+  return renderTemplate(source, {}, templateName);
+}
+
+/** A value a template prints: the helper it goes through and the name of the value in the data. */
+export interface TemplateHole {
+  readonly helper: 'str' | 'text' | 'ident';
+  readonly name: string;
+}
+
+/**
+ * The values a template prints, in order, when it prints them only through
+ * `str`, `text` or `ident` outside any block, so that its output is its text
+ * with each helper's output put in; undefined for any other template.
+ */
+export function templateHoles(rawSource: string, templateName: string): TemplateHole[] | undefined {
+  const source = rawSource.replace(/\r\n?/g, '\n');
+  assertEscaped(source, templateName);
+  const holes: TemplateHole[] = [];
+  for (const node of env().parse(source).body) {
+    if (node.type === 'ContentStatement' || node.type === 'CommentStatement') continue;
+    if (node.type !== 'MustacheStatement') return undefined;
+    const m = node as hbs.AST.MustacheStatement;
+    const helper = (m.path as hbs.AST.PathExpression).original;
+    const param = m.params[0] as hbs.AST.PathExpression | undefined;
+    if ((helper !== 'str' && helper !== 'text' && helper !== 'ident') || param?.type !== 'PathExpression' || param.data || param.original !== param.parts[0]) return undefined;
+    holes.push({ helper, name: param.original });
+  }
+  return holes;
 }

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/package-root.js';
-import { prettierOptionsFor } from '../src/prettier-options.js';
 import { allErrorCodes, ERROR_CODES } from '../src/errors.js';
 import { GENERATORS } from '../src/registry.js';
 import { targetContext } from '../src/workspace.js';
@@ -43,16 +42,6 @@ describe.each(Object.values(GENERATORS))('generator $name is complete', (generat
       .sort();
     expect(used.every((t) => t.startsWith(`${name}/`))).toBe(true);
     expect(templatesUnder(name)).toEqual(used);
-  });
-
-  it('keeps placeholder-free templates formatted, so the build can index them and runs skip them', async () => {
-    const prettier = await import('prettier');
-    for (const template of templatesUnder(name)) {
-      const source = readFileSync(path.join(PACKAGE_ROOT, 'templates', template), 'utf8');
-      const output = template.slice(0, -'.hbs'.length);
-      if (source.includes('{{') || (await prettier.getFileInfo(output)).inferredParser === null) continue;
-      expect(await prettier.format(source, prettierOptionsFor(output)), `${template} is not prettier-formatted`).toBe(source);
-    }
   });
 
   it('documents every option', () => {

@@ -1,9 +1,13 @@
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { toBulwarkError } from '../../src/errors.js';
 import { plan } from '../../src/index.js';
+import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { snapshot, tempDir } from '../helpers/fs.js';
 
 interface Run {
@@ -242,5 +246,42 @@ describe('bulwark CLI, headless', () => {
     expect(forced.code).toBe(0);
     expect(json(forced).files.find((f) => f.path === 'src/app.ts')).toMatchObject({ status: 'updated', keptAs: 'src/app.ts.orig' });
     expect(await readFile(path.join(target, 'src/app.ts.orig'), 'utf8')).toBe('// mine\n');
+  });
+});
+
+describe('the menu in a real terminal (a pseudo-terminal from python3)', () => {
+  const python = spawnSync('python3', ['--version']).status === 0;
+  const bin = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
+  const built = existsSync(path.join(PACKAGE_ROOT, 'dist', 'plopfile.js'));
+  const ctrlC = async (env: NodeJS.ProcessEnv) => {
+    const { stdout } = await promisify(execFile)('python3', [path.join(PACKAGE_ROOT, 'test', 'helpers', 'pty-ctrl-c.py'), process.execPath, bin], { env, encoding: 'utf8', timeout: 90_000 });
+    const [code, shown, coloured] = stdout.trim().split(' ').map(Number);
+    return { code, shown, coloured };
+  };
+
+  it.skipIf(!python || !built)('Ctrl-C at the menu ends quietly with 130 and shows the cursor again; FORCE_COLOR=0 is honoured like NO_COLOR', { timeout: 200_000 }, async () => {
+    const plain = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'FORCE_COLOR' && key !== 'NO_COLOR'));
+    expect(await ctrlC({ ...plain, FORCE_COLOR: '1' })).toStrictEqual({ code: 130, shown: 1, coloured: 1 });
+    expect(await ctrlC({ ...plain, FORCE_COLOR: '0' })).toStrictEqual({ code: 130, shown: 1, coloured: 0 });
+  });
+});
+
+describe('the bin', () => {
+  const bin = path.join(PACKAGE_ROOT, 'bin', 'bulwark.js');
+  it.skipIf(!existsSync(path.join(PACKAGE_ROOT, 'dist', 'src', 'cli.js')))('ends quietly when its reader stops early (bulwark new x --dry-run | head -1)', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, [bin, 'new', 'svc', '--dry-run'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Read the first chunk, then close the pipe, as head -1 does.
+    await new Promise<void>((resolve) => {
+      child.stdout.once('data', () => {
+        resolve();
+      });
+    });
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toStrictEqual({ code: 0, stderr: '' });
+    expect(await snapshot(dir)).toStrictEqual({});
   });
 });
