@@ -165,3 +165,20 @@ export function addLibrarySchemas(schemas: readonly string[]): FileIntent {
     edits: schemas.map((schema) => ({ op: 'ensure-array-element' as const, variable: 'LIBRARY_SCHEMAS', element: `'${schema}'` })),
   };
 }
+
+/**
+ * Lists the module's security files in `SECURITY_MODULES` of stryker.config.js, each with
+ * the mutation score in percent under which `npm run test:mutation` fails (90 for the checks
+ * the rest stands on, 80 otherwise).
+ */
+export function addMutatedFiles(files: readonly { readonly file: string; readonly break: 80 | 90 }[]): FileIntent {
+  return {
+    kind: 'edit',
+    path: 'stryker.config.js',
+    edits: files.map(({ file, break: threshold }) => ({
+      op: 'ensure-array-element' as const,
+      variable: 'SECURITY_MODULES',
+      element: `{ file: '${file}', break: ${String(threshold)} }`,
+    })),
+  };
+}

@@ -1,6 +1,6 @@
 import { BulwarkError } from '../../src/errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
-import { addConfigParts, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addConfigParts, addMigrations, addMutatedFiles, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { registerTables, tablesEntry } from '../drizzle-tables.js';
 import { authOptions, type NormalizedAuthOptions } from './schema.js';
 import { AUTH_TABLES, PASSKEY_TABLES } from './tables.js';
@@ -176,6 +176,11 @@ export const auth = defineGenerator({
       ...(options.passkeys ? [{ folder: 'drizzle/auth-passkeys', table: '__drizzle_migrations_auth_passkeys' }] : []),
     ]),
     addServiceTables(['public.auth_sessions', 'public.auth_sign_ins', 'public.auth_logout_tokens']),
+    addMutatedFiles([
+      { file: 'src/auth/tokens.ts', break: 90 },
+      { file: 'src/auth/bearer.ts', break: 90 },
+      { file: 'src/auth/sessions.ts', break: 80 },
+    ]),
     ...registerTables(['src/auth/tables.ts', ...(options.passkeys ? ['src/auth/passkey-tables.ts'] : [])], options.tables),
     {
       kind: 'block',

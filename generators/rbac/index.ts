@@ -3,7 +3,7 @@ import { RBAC_ERRORS } from './errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
-import { addConfigParts, addDefinerFunctions, addDependencies, addMigrations, addToBuildApp } from '../module.js';
+import { addConfigParts, addDefinerFunctions, addDependencies, addMigrations, addMutatedFiles, addToBuildApp } from '../module.js';
 import {
   cedarPolicies,
   cedarSchema,
@@ -111,6 +111,10 @@ export const rbac = defineGenerator({
       ),
       addConfigParts([{ from: './authz/config.js', field: 'authz', load: 'loadAuthzConfig' }]),
       addDefinerFunctions(['public.app_roles_of']),
+      addMutatedFiles([
+        { file: 'src/authz/policy.ts', break: 90 },
+        { file: 'src/authz/guard.ts', break: 80 },
+      ]),
       addMigrations([
         { folder: 'drizzle/rbac', table: '__drizzle_migrations_rbac' },
         ...ownedResources(compiled).map((resource) => ({ folder: recordsFolder(resource), table: `__drizzle_migrations_rbac_${resource.toLowerCase()}` })),

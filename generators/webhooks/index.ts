@@ -1,7 +1,7 @@
 import { BulwarkError, type ErrorIssue } from '../../src/errors.js';
 import { defineGenerator, type FileIntent } from '../../src/generator.js';
 import { registerTables, tablesEntry } from '../drizzle-tables.js';
-import { addConfigParts, addLibrarySchemas, addMigrations, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
+import { addConfigParts, addLibrarySchemas, addMigrations, addMutatedFiles, addPublishedValues, addServiceTables, addToBuildApp, addToPackageJson } from '../module.js';
 import { webhooksOptions, type WebhookSource, type WebhooksOptions } from './schema.js';
 import { WEBHOOK_TABLES } from './tables.js';
 
@@ -124,6 +124,7 @@ export const webhooks = defineGenerator({
       [{ from: '../jobs/boss.js', name: 'migrateQueues' }],
     ),
     addServiceTables(['public.webhook_inbox', 'public.webhook_dead_letters', 'pgboss.*']),
+    addMutatedFiles([{ file: 'src/webhooks/verify.ts', break: 90 }]),
     ...registerTables(['src/webhooks/tables.ts'], options.tables),
     addLibrarySchemas(['pgboss']),
     {
