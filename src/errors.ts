@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   E_SPEC_INVALID: { exitCode: 3, summary: 'The options do not satisfy the generator schema.' },
   E_PATH_UNSAFE: { exitCode: 3, summary: 'A path would leave the target or is not portable.' },
   E_TARGET_INVALID: { exitCode: 3, summary: 'The target cannot be written to.' },
+  E_MODULE_MISSING: { exitCode: 3, summary: 'The generator builds on a module the target does not have yet.' },
   E_TARGET_CONFLICT: { exitCode: 4, summary: 'A file was changed since bulwark wrote it, or was not written by bulwark.' },
   E_EDIT_FAILED: { exitCode: 4, summary: 'An existing file does not have the shape an edit needs.' },
   E_TARGET_LOCKED: { exitCode: 5, summary: 'Another bulwark run holds the target.' },

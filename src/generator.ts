@@ -21,8 +21,26 @@ export interface GeneratorContext {
  * target, with forward slashes; the engine checks them before anything else.
  */
 export type FileIntent =
-  | { readonly kind: 'template'; readonly path: string; readonly template: string; readonly data: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'content'; readonly path: string; readonly content: string }
+  | {
+      readonly kind: 'template';
+      readonly path: string;
+      readonly template: string;
+      readonly data: Readonly<Record<string, unknown>>;
+      /** Written as another generator's output (see `content`). */
+      readonly generator?: string;
+    }
+  | {
+      readonly kind: 'content';
+      readonly path: string;
+      readonly content: string;
+      /**
+       * Written on behalf of another generator, whose output this is (billing
+       * compiles rbac's permission files again after adding to the spec): the
+       * manifest records that generator as the writer, so neither run sees
+       * the other's file as a conflict.
+       */
+      readonly generator?: string;
+    }
   | {
       readonly kind: 'edit';
       readonly path: string;
@@ -47,7 +65,29 @@ export type FileIntent =
       readonly merge: Readonly<Record<string, unknown>>;
       /** Elements added at the end of top-level arrays (a journal's entries), unless an equal one is there. */
       readonly append?: Readonly<Record<string, readonly unknown[]>>;
+    }
+  | {
+      /**
+       * Adds to a YAML file the keys of `merge` it lacks, at any depth, and
+       * appends array elements it does not hold yet; never changes a value
+       * already there, and keeps the file's comments (src/yaml-merge.ts).
+       * The file is created from `merge` when it does not exist.
+       */
+      readonly kind: 'yaml-merge';
+      readonly path: string;
+      readonly merge: Readonly<Record<string, unknown>>;
     };
+
+/**
+ * A module another generator must have added first: the engine checks that
+ * `marker` exists in the target before the generator runs, and otherwise
+ * stops with E_MODULE_MISSING, naming the module and the command that adds it.
+ */
+export interface ModuleRequirement {
+  readonly generator: string;
+  /** A file only that module writes, such as src/authz/permissions.ts for rbac. */
+  readonly marker: string;
+}
 
 /**
  * A generator: a zod options schema (the source of its JSON Schema and its
@@ -60,6 +100,8 @@ export interface GeneratorDefinition<Schema extends z.ZodObject = z.ZodObject, O
   readonly options: Schema;
   /** A minimal valid spec: documents the generator, and the meta-test and end-to-end matrix run it. */
   readonly example: z.input<Schema>;
+  /** Modules the target must have before this generator runs (checked before normalize). */
+  readonly requires?: readonly ModuleRequirement[];
   /** Fills defaults that depend on the context; throws E_SPEC_INVALID when it cannot. */
   readonly normalize: (parsed: z.output<Schema>, context: GeneratorContext) => Options;
   /** Defaults offered at an interactive prompt, for options whose default depends on the context. */

@@ -8,6 +8,7 @@ import { formatAll, formatKey, loadFormatIndex, type KnownOutputs } from './form
 import type { AnyGenerator, FileIntent, GeneratorContext } from './generator.js';
 import { MANIFEST_PATH, parseManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
 import { resolveOptions } from './options.js';
+import { mergeYaml } from './yaml-merge.js';
 import { PACKAGE_ROOT, TEMPLATES_DIR, testedVersion } from './package-root.js';
 import { assertConfined, assertEngineDirSafe, assertSafeRelativePath, confinementCache } from './paths.js';
 import { targetStyle, type FormatStyle, type PlanWarning } from './prettier-config.js';
@@ -34,6 +35,8 @@ export interface PlannedFile {
   readonly keptAs?: string;
   /** Whether the manifest records this file as bulwark's. */
   readonly owned: boolean;
+  /** The generator the manifest records as its writer, when not the one planned (output written on another's behalf). */
+  readonly writer?: string;
 }
 
 export interface Plan {
@@ -82,6 +85,7 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
   }
   const workspace = planOptions.workspace ?? diskWorkspace(target);
   const context: GeneratorContext = { target, workspace };
+  assertRequiredModules(definition, context);
   const options = resolveOptions(definition, rawOptions, context) as Record<string, unknown>;
   const intents = definition.files(options, context);
   assertIntentPaths(intents);
@@ -110,7 +114,9 @@ export async function planGenerator(definition: AnyGenerator, rawOptions: unknow
   const files: PlannedFile[] = [];
   const claimed = new Set(intents.map((i) => i.path));
   for (const [i, intent] of intents.entries()) {
-    files.push(...classify(workspace, definition.name, intent, formatted[i] ?? '', existing[i], manifest, force, claimed));
+    const writer = (intent.kind === 'content' || intent.kind === 'template' ? intent.generator : undefined) ?? definition.name;
+    const classified = classify(workspace, writer, intent, formatted[i] ?? '', existing[i], manifest, force, claimed);
+    files.push(...(writer === definition.name ? classified : classified.map((f) => (f.path === intent.path ? withWriter(f, writer) : f))));
   }
 
   const next = nextManifest(manifest, definition.name, options, files);
@@ -161,6 +167,31 @@ async function ownStyle(intents: readonly FileIntent[], existing: readonly (stri
     next += 1;
     return original?.content !== after;
   });
+}
+
+/** The file, recorded in the manifest as `writer`'s (its diff stays computed on first read). */
+function withWriter(file: PlannedFile, writer: string): PlannedFile {
+  return Object.defineProperty(file, 'writer', { value: writer, enumerable: true });
+}
+
+/**
+ * Stops with E_MODULE_MISSING, before any option is read, when the target
+ * lacks a module the generator builds on; every missing one is named, with
+ * the command that adds it.
+ */
+function assertRequiredModules(definition: AnyGenerator, context: GeneratorContext): void {
+  const missing = (definition.requires ?? []).filter((r) => !context.workspace.exists(r.marker));
+  if (missing.length === 0) return;
+  const commands = missing.map((r) => `npx bulwark generate ${r.generator} --cwd ${JSON.stringify(context.target)}`);
+  throw new BulwarkError(
+    'E_MODULE_MISSING',
+    `The ${definition.name} generator builds on ${missing.map((r) => `the ${r.generator} module`).join(' and ')}, which this service does not have (${missing.map((r) => r.marker).join(', ')} missing).`,
+    {
+      option: missing.map((r) => r.generator).join(','),
+      issues: missing.map((r) => ({ option: r.generator, message: `missing (${r.marker} does not exist): add it with \`npx bulwark generate ${r.generator}\`` })),
+      fix: `Run ${commands.map((c) => `\`${c}\``).join(', then ')}, then run this again.`,
+    },
+  );
 }
 
 /** True when a plan has a conflict that stops it from being applied. */
@@ -252,6 +283,8 @@ async function produce(intent: FileIntent, current: string | undefined, known: K
     }
     case 'block':
       return ensureBlock(intent.path, current ?? intent.initial ?? '', intent.id, intent.comment, intent.content);
+    case 'yaml-merge':
+      return mergeYaml(intent.path, current, intent.merge);
     case 'json-merge': {
       if (current === undefined) {
         throw new BulwarkError('E_EDIT_FAILED', `${intent.path} does not exist, and the generator adds to it.`, {
@@ -347,7 +380,7 @@ function nextManifest(previous: Manifest, generator: string, options: Record<str
   };
   for (const file of files) {
     if (file.status === 'conflict') continue;
-    if (file.owned) next.files[file.path] = { sha256: file.sha256, generator };
+    if (file.owned) next.files[file.path] = { sha256: file.sha256, generator: file.writer ?? generator };
     else if (file.status !== 'unchanged') Reflect.deleteProperty(next.files, file.path);
   }
   return next;

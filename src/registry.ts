@@ -1,5 +1,6 @@
 import { app } from '../generators/app/index.js';
 import { auth } from '../generators/auth/index.js';
+import { billing } from '../generators/billing/index.js';
 import { generator } from '../generators/generator/index.js';
 import { rbac } from '../generators/rbac/index.js';
 import { webhooks } from '../generators/webhooks/index.js';
@@ -7,7 +8,7 @@ import { BulwarkError } from './errors.js';
 import type { AnyGenerator } from './generator.js';
 
 /** `bulwark generate generator` appends new generators here. */
-const ALL: readonly AnyGenerator[] = [app, generator, rbac, webhooks, auth];
+const ALL: readonly AnyGenerator[] = [app, generator, rbac, webhooks, auth, billing];
 
 /**
  * Every generator bulwark offers, by its kebab name. The same name joins its

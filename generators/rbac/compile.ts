@@ -344,9 +344,9 @@ export const snake = (name: string): string => name.replace(/[A-Z]/g, (ch) => `_
 export const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
 export const recordTable = (resource: string): string => `${snake(resource)}_records`;
 
-/** The tenant-owned resource types: the ones that get a table. */
+/** The tenant-owned resource types whose data the records routes keep: the ones that get a table. */
 export function ownedResources(c: CompiledSpec): string[] {
-  return Object.keys(c.spec.resources).filter((n) => c.spec.resources[n]?.global !== true);
+  return Object.keys(c.spec.resources).filter((n) => c.spec.resources[n]?.global !== true && c.spec.resources[n]?.records !== false);
 }
 
 export function recordsModule(c: CompiledSpec): string {

@@ -3,6 +3,7 @@ import { RBAC_ERRORS } from './errors.js';
 import { defineGenerator, type FileIntent, type GeneratorContext } from '../../src/generator.js';
 import { MAX_INPUT_BYTES, tooLarge } from '../../src/options.js';
 import { assertSafeRelativePath } from '../../src/paths.js';
+import { MANIFEST_PATH, parseManifest } from '../../src/manifest.js';
 import { addConfigParts, addDefinerFunctions, addDependencies, addMigrations, addMutatedFiles, addToBuildApp } from '../module.js';
 import {
   cedarPolicies,
@@ -127,6 +128,48 @@ export const rbac = defineGenerator({
     ];
   },
 });
+
+/**
+ * What rbac compiles from a spec it does not write itself: the policy, the
+ * permission map, Cedar's files and the records tables' declarations,
+ * marked as rbac's output. A module that adds to the spec (billing) writes
+ * these again on rbac's behalf, so they never lag behind the spec (the
+ * service's drift test would fail), and a later `bulwark generate rbac`
+ * finds them as its own. `written` is the spec as the file will hold it; a
+ * spec rbac refuses is refused here the same way. Migrations are not among
+ * them: a module adds resources with `records: false`, which have no table.
+ */
+export function compiledSpecFiles(context: GeneratorContext, specPath: string, written: unknown): FileIntent[] {
+  const result = permissionSpec.safeParse(written);
+  if (!result.success) {
+    throw invalid(
+      specPath,
+      result.error.issues.map((issue) => ({ option: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+    );
+  }
+  assertValid(result.data, '', specPath);
+  const options = withTables(context, { spec: specPath, written, permissions: result.data, writeSpec: false, migrated: migratedIn(context) });
+  return rbac
+    .files(options, context)
+    .flatMap((intent) => (intent.kind === 'content' && !intent.path.startsWith('drizzle/') ? [{ ...intent, generator: 'rbac' }] : []));
+}
+
+/**
+ * The spec rbac compiled in this target: its path (from the manifest) and
+ * what the file holds now; the starter spec rbac would write when there is
+ * no file (a module that requires rbac never runs without it in practice).
+ */
+export function currentSpec(context: GeneratorContext): { readonly path: string; readonly text: string } {
+  const manifest = parseManifest(context.workspace.read(MANIFEST_PATH));
+  const recorded = manifest.generators.rbac?.options.spec;
+  const specPath = typeof recorded === 'string' ? recorded : 'permissions.yaml';
+  assertSafeRelativePath(specPath, 'spec');
+  const bytes = context.workspace.readBytes(specPath);
+  if (bytes === undefined) return { path: specPath, text: specText(specPath, starterSpec(rbacOptions.shape.resources.parse(undefined))) };
+  if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(`permission spec ${specPath}`, 'spec');
+  parseSpecFile(specPath, bytes); // refuses what rbac refuses to read: not UTF-8, aliases, __proto__
+  return { path: specPath, text: new TextDecoder('utf-8').decode(bytes) };
+}
 
 const recordsFolder = (resource: string) => `drizzle/rbac-${kebab(resource)}`;
 

@@ -85,6 +85,10 @@ const role = z.strictObject({
 const resource = z.strictObject({
   description: z.string().max(200).optional(),
   global: z.boolean().default(false).describe('shared by every tenant: no same-tenant condition'),
+  records: z
+    .boolean()
+    .default(true)
+    .describe('a tenant-owned resource gets a records table and generic routes under /api/records; false when another module keeps its data (billing\'s subscription, invoice)'),
   attributes: z.record(name('attribute'), attributeType).default({}),
   actions: z.array(name('action')).min(1),
   fields: z
