@@ -84,6 +84,7 @@ const TEMPLATES = [
   'test/published-values.security.test.ts',
   'test/contract/compat.test.ts',
   'test/contract/contract.test.ts',
+  'test/contract/deprecation.test.ts',
   'test/contract/print.ts',
   'test/crypto/seal.security.test.ts',
   'test/db/client.test.ts',
