@@ -118,6 +118,10 @@ export function matcher(pattern: string): RegExp {
 }
 `;
 
+/** GET /health's schema with a new required query parameter: a breaking change to the contract. */
+const SEEDED_REQUIRED_PARAMETER =
+  "schema: { querystring: { type: 'object', required: ['probe'], properties: { probe: { type: 'string' } } }, response: { 200: healthResponse } }";
+
 /**
  * Each combination is a describe block whose steps are tests of their own,
  * run in order on one generated repository: a failing step names itself, and
@@ -175,6 +179,18 @@ describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
     generatedDir = dir;
   });
 
+  // bulwark cannot run the routes it writes, so the service records its own contract from them:
+  // outside CI its first test run does, and this step does it explicitly, as CI=true refuses a missing file.
+  it('records its API contract from its routes (npm run contract:update)', { timeout: 300_000 }, async () => {
+    const dir = repo();
+    expectSuccess(await exec('npm', ['run', 'contract:update'], dir, { env: CLEAN_ENV }), 'npm run contract:update');
+    const contract = JSON.parse(await readFile(path.join(dir, 'openapi.json'), 'utf8')) as { openapi: string; paths: Record<string, unknown> };
+    expect(contract.openapi).toBe('3.1.0');
+    expect(Object.keys(contract.paths)).toContain('/health');
+    // The first contract is the first promise.
+    expect(await readFile(path.join(dir, 'contract.lock'), 'utf8')).toBe(await readFile(path.join(dir, 'openapi.json'), 'utf8'));
+  });
+
   it('type checks (npm run typecheck)', { timeout: 300_000 }, async () => {
     expectSuccess(await exec('npm', ['run', 'typecheck'], repo(), { env: CLEAN_ENV }), 'npm run typecheck');
   });
@@ -186,6 +202,36 @@ describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
   if (full) {
     it('passes its tests on embedded PGlite (npm test)', { timeout: 900_000 }, async () => {
       expectSuccess(await exec('npm', ['test'], repo(), { env: CLEAN_ENV }), 'npm test (embedded PGlite)');
+    });
+
+    it('the contract check is armed: a seeded breaking change fails it unless the major version is raised', { timeout: 600_000 }, async () => {
+      const dir = repo();
+      const files = ['src/routes/health.ts', 'openapi.json', 'contract.lock'];
+      const saved = await Promise.all(files.map((file) => readFile(path.join(dir, file), 'utf8')));
+      try {
+        // A new required query parameter on GET /health: every existing client's call now fails.
+        const health = saved[0] ?? '';
+        const seeded = health.replace('schema: { response: { 200: healthResponse } }', SEEDED_REQUIRED_PARAMETER);
+        expect(seeded, 'src/routes/health.ts no longer has the schema this step seeds').not.toBe(health);
+        await writeFile(path.join(dir, 'src/routes/health.ts'), seeded);
+        // openapi.json follows the routes, but the change breaks contract.lock.
+        const update = await exec('npm', ['run', 'contract:update'], dir, { env: CLEAN_ENV });
+        expect(update.code, update.stdout).not.toBe(0);
+        expect(update.stdout).toContain('PARAMETER_REQUIRED: GET /health parameters.query:probe');
+        expect(await readFile(path.join(dir, 'openapi.json'), 'utf8')).toContain('"probe"');
+        const lock = await exec('npm', ['run', 'contract:lock'], dir, { env: CLEAN_ENV });
+        expect(lock.code, lock.stdout).toBe(1);
+        expect(lock.stderr).toContain('PARAMETER_REQUIRED');
+        expect(await readFile(path.join(dir, 'contract.lock'), 'utf8')).toBe(saved[2]);
+        // A new major version says it breaks clients: then the lock moves.
+        const contract = JSON.parse(await readFile(path.join(dir, 'openapi.json'), 'utf8')) as { info: { version: string } };
+        contract.info.version = '2.0.0';
+        await writeFile(path.join(dir, 'openapi.json'), `${JSON.stringify(contract, null, 2)}\n`);
+        expectSuccess(await exec('npm', ['run', 'contract:lock'], dir, { env: CLEAN_ENV }), 'npm run contract:lock with a new major version');
+        expect(await readFile(path.join(dir, 'contract.lock'), 'utf8')).toContain('"version": "2.0.0"');
+      } finally {
+        await Promise.all(files.map((file, index) => writeFile(path.join(dir, file), saved[index] ?? '')));
+      }
     });
 
     it('builds (npm run build)', { timeout: 300_000 }, async () => {

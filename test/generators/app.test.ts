@@ -55,6 +55,31 @@ describe('app generator (in memory)', () => {
     expect(p.files.every((f) => f.status === 'created')).toBe(true);
   });
 
+  it('writes the API contract module and its checks, but neither openapi.json nor contract.lock', async () => {
+    const { p, file } = await planApp({});
+    const paths = p.files.map((f) => f.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['src/http/contract.ts', 'src/http/contract-compat.ts', 'test/contract/contract.test.ts', 'test/contract/compat.test.ts', 'scripts/contract-lock.ts']),
+    );
+    // The service records both from its own routes on its first test run: bulwark cannot run them.
+    expect(paths).not.toContain('openapi.json');
+    expect(paths).not.toContain('contract.lock');
+    const pkg = JSON.parse(file('package.json')) as PackageJson;
+    expect(pkg.scripts).toMatchObject({
+      'contract:check': 'vitest run test/contract',
+      'contract:update': 'vitest run test/contract/contract.test.ts -u',
+      'contract:lock': 'tsx scripts/contract-lock.ts',
+    });
+    expect(Object.keys(pkg.dependencies)).toContain('@fastify/swagger');
+    // Written by the contract test as JSON.stringify prints it, and compared byte for byte.
+    expect(file('.prettierignore').split('\n')).toEqual(expect.arrayContaining(['openapi.json', 'contract.lock']));
+    expect(file('.github/workflows/ci.yml')).toContain('npm run contract:check');
+    // Registered after the gate and before any route, so that it sees every route.
+    const app = file('src/app.ts');
+    expect(app.indexOf('await installContract(app')).toBeGreaterThan(app.indexOf('installGate(app, rateLimits);'));
+    expect(app.indexOf('await installContract(app')).toBeLessThan(app.indexOf('app.register(healthRoutes)'));
+  });
+
   it('names the package after the target directory by default', async () => {
     const { file } = await planApp({});
     expect((JSON.parse(file('package.json')) as PackageJson).name).toBe('billing-api');
