@@ -217,7 +217,8 @@ describe.each(MATRIX)('end to end: $label', ({ modules, depth }) => {
         // openapi.json follows the routes, but the change breaks contract.lock.
         const update = await exec('npm', ['run', 'contract:update'], dir, { env: CLEAN_ENV });
         expect(update.code, update.stdout).not.toBe(0);
-        expect(update.stdout).toContain('PARAMETER_REQUIRED: GET /health parameters.query:probe');
+        // vitest prints a failure's details on stderr.
+        expect(`${update.stdout}${update.stderr}`).toContain('PARAMETER_REQUIRED: GET /health parameters.query:probe');
         expect(await readFile(path.join(dir, 'openapi.json'), 'utf8')).toContain('"probe"');
         const lock = await exec('npm', ['run', 'contract:lock'], dir, { env: CLEAN_ENV });
         expect(lock.code, lock.stdout).toBe(1);
