@@ -31,7 +31,7 @@ for FILE in "${FILES[@]}"; do
   name=$(echo "$FILE" | tr / _)
   start=$(date +%s)
   mkdir -p reports/mutation
-  npx stryker run --mutate "$FILE" --concurrency 1 --incremental false >"reports/$name.log" 2>&1 || true
+  npx stryker run --mutate "$FILE" --concurrency 1 --force >"reports/$name.log" 2>&1 || true
   cp reports/mutation/mutation.json "reports/mutation/$name.json"
   echo "$FILE: $(( $(date +%s) - start )) s"
   node scripts/mutation-score.js "reports/mutation/$name.json" | grep -E "^(ok  |FAIL) $FILE|^  .*$FILE" || true
